@@ -1,0 +1,55 @@
+# Mediahub & Muurkrant. `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test lint format pytest bench clean
+
+help: ## show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed ## create .venv with everything run and test need (idempotent)
+
+run: install ## migrate, load the demo, serve on $(HOST):$(PORT) with the queue worker beside it
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  Site:   http://$(HOST):$(PORT)/"
+	@echo "  Wall:   http://$(HOST):$(PORT)/muurkrant/"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/   (logins above)"
+	@echo "  Health: http://$(HOST):$(PORT)/healthz"
+	@echo "  Ctrl-C stops the web server and the queue worker."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py qcluster & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+pytest: install ## the test suite alone (PYTEST_ARGS to pass options)
+	$(PY) manage.py makemigrations --check --dry-run --settings=mediahub.settings.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint pytest ## install, lint, run every test (browser tests included)
+
+bench: install ## measure speed as in-run ratios; writes bench/results.json
+	$(PY) bench/run.py
+
+clean: ## remove the venv, the local database and caches
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache

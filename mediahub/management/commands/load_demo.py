@@ -1,0 +1,202 @@
+"""An idempotent demo: fictional partners, people, neighbourhoods and a wall full of posts."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from mediahub.models import Membership, Partner
+from mediahub.roles import EDITORS, PARTNERS, ensure_groups
+from muurkrant.models import Post, Wijk
+
+DEMO_PASSWORD = "muurkrant-demo"  # noqa: S105 - a published demo login, refused in production
+
+PARTNERS_DEMO = [
+    ("RTV Stadsoog", "rtv-stadsoog", Partner.Kind.BROADCASTER, True),
+    ("Radio Rivierstad", "radio-rivierstad", Partner.Kind.BROADCASTER, False),
+    ("Bibliotheek Centrum", "bibliotheek-centrum", Partner.Kind.INSTITUTION, True),
+    ("Buurtinitiatief De Groene Hof", "de-groene-hof", Partner.Kind.INITIATIVE, False),
+    ("Gemeente Rivierstad", "gemeente", Partner.Kind.MUNICIPALITY, True),
+]
+WIJKEN = ["Centrum", "Noord", "Oost", "Zuid", "West", "Havenkwartier", "Oude Dorp"]
+USERS = [
+    # username, role, partner slug
+    ("beheer", "superuser", None),
+    ("redactie", EDITORS, None),
+    ("stadsoog", PARTNERS, "rtv-stadsoog"),
+    ("rivierstad", PARTNERS, "radio-rivierstad"),
+]
+POSTS = [
+    # partner, kind, title, summary, tags, wijken, hours ago
+    (
+        "rtv-stadsoog",
+        "article",
+        "Nieuwe fietsbrug over de haven geopend",
+        "Na twee jaar bouwen kunnen fietsers vanaf vandaag in drie minuten van Noord naar het "
+        "Havenkwartier.",
+        ["verkeer", "fiets"],
+        ["Noord", "Havenkwartier"],
+        2,
+    ),
+    (
+        "radio-rivierstad",
+        "audio",
+        "Stadsgesprek: hoe houden we de binnenstad levendig?",
+        "Ondernemers en bewoners praten een uur lang over lege winkels en nieuwe plannen.",
+        ["economie", "podcast"],
+        ["Centrum"],
+        5,
+    ),
+    (
+        "bibliotheek-centrum",
+        "article",
+        "Taalcafé elke donderdagavond in de bibliotheek",
+        "Oefen Nederlands in een ontspannen sfeer, met vrijwilligers en koffie.",
+        ["taal", "cultuur"],
+        ["Centrum"],
+        9,
+    ),
+    (
+        "de-groene-hof",
+        "article",
+        "Buurtmoestuin zoekt vrijwilligers voor het voorjaar",
+        "De moestuin aan de Lindelaan groeit: wie helpt mee met zaaien en oogsten?",
+        ["groen", "vrijwilligers"],
+        ["Oost"],
+        20,
+    ),
+    (
+        "gemeente",
+        "article",
+        "Werkzaamheden Stationsweg: omleiding vanaf maandag",
+        "Door vervanging van het riool is de Stationsweg drie weken dicht voor autoverkeer.",
+        ["verkeer", "werkzaamheden"],
+        ["Zuid", "Centrum"],
+        26,
+    ),
+    (
+        "rtv-stadsoog",
+        "video",
+        "Terugkijken: de intocht op de Grote Markt",
+        "Duizenden kinderen en ouders verwelkomden de Sint op een zonnige zaterdag.",
+        ["evenementen"],
+        ["Centrum"],
+        30,
+    ),
+    (
+        "radio-rivierstad",
+        "article",
+        "Voetbalclub West viert honderdjarig bestaan",
+        "Met een reünie, een toernooi en een tentoonstelling in het clubhuis.",
+        ["sport"],
+        ["West"],
+        48,
+    ),
+    (
+        "gemeente",
+        "article",
+        "Inloopavond over het nieuwe bestemmingsplan Oude Dorp",
+        "Bewoners kunnen vragen stellen en reageren op de plannen voor woningbouw.",
+        ["wonen", "inspraak"],
+        ["Oude Dorp"],
+        54,
+    ),
+    (
+        "bibliotheek-centrum",
+        "video",
+        "Schrijversavond met lokale dichters",
+        "Vijf dichters uit de stad lezen voor uit nieuw werk over de rivier.",
+        ["cultuur", "literatuur"],
+        ["Centrum"],
+        72,
+    ),
+    (
+        "de-groene-hof",
+        "article",
+        "Repair Café repareert 80 apparaten in één middag",
+        "Van broodrooster tot naaimachine: niets hoefde weggegooid te worden.",
+        ["duurzaam", "vrijwilligers"],
+        ["Oost", "Noord"],
+        96,
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo (idempotent): partners, users, neighbourhoods and posts."
+
+    def handle(self, *args, **options):
+        if settings.SETTINGS_MODULE.endswith("production"):
+            raise CommandError("The demo publishes known passwords; it never runs in production.")
+        with transaction.atomic():
+            ensure_groups()
+            partners = self.load_partners()
+            self.load_users(partners)
+            wijken = {
+                name: Wijk.objects.get_or_create(name=name, slug=slugify(name))[0]
+                for name in WIJKEN
+            }
+            created = self.load_posts(partners, wijken)
+        self.stdout.write(f"Demo loaded: {len(partners)} partners, {created} new posts.")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, partner in USERS:
+            label = {"superuser": "administrator", EDITORS: "editor"}.get(
+                role, f"partner {partner}"
+            )
+            self.stdout.write(f"  {username:<12} {label}")
+
+    def load_partners(self) -> dict[str, Partner]:
+        partners = {}
+        for name, slug, kind, trusted in PARTNERS_DEMO:
+            partners[slug], _ = Partner.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "trusted": trusted,
+                    "website": f"https://{slug}.example/",
+                    "description": f"{name}.",
+                },
+            )
+        return partners
+
+    def load_users(self, partners: dict[str, Partner]) -> None:
+        User = get_user_model()
+        for username, role, partner_slug in USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org"}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.is_superuser = user.is_staff = role == "superuser"
+            user.save()
+            if role != "superuser":
+                user.groups.add(Group.objects.get(name=role))
+            if partner_slug:
+                Membership.objects.get_or_create(user=user, partner=partners[partner_slug])
+
+    def load_posts(self, partners: dict[str, Partner], wijken: dict[str, Wijk]) -> int:
+        now = timezone.now()
+        created = 0
+        for slug, kind, title, summary, tags, wijk_names, hours in POSTS:
+            if Post.objects.filter(partner=partners[slug], title=title).exists():
+                continue
+            post = Post.objects.create(
+                partner=partners[slug],
+                origin=Post.Origin.PARTNER,
+                kind=kind,
+                title=title,
+                summary=summary,
+                body=f"<p>{summary}</p>",
+                status=Post.Status.PUBLISHED,
+                published_at=now - timedelta(hours=hours),
+            )
+            post.tags.add(*tags)
+            post.wijken.set([wijken[name] for name in wijk_names])
+            created += 1
+        return created

@@ -1,0 +1,217 @@
+"""The wall: one Post model for everything residents see, the city's wijken, and the wall page."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class Wijk(models.Model):
+    """A neighbourhood of the city: a managed list, so filters and screens stay consistent."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostTag(TaggedItemBase):
+    content_object = ParentalKey("muurkrant.Post", on_delete=models.CASCADE, related_name="tagged")
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self) -> "PostQuerySet":
+        return self.filter(status=Post.Status.PUBLISHED)
+
+    def on_wall(self, now=None) -> "PostQuerySet":
+        """What residents see: published, not expired, pinned first, newest first."""
+        now = now or timezone.now()
+        return (
+            self.published()
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .order_by("-published_at", "-id")
+        )
+
+    def for_partner(self, partner) -> "PostQuerySet":
+        return self.filter(partner=partner)
+
+    def for_cards(self) -> "PostQuerySet":
+        """Everything a card needs in one query (plus one for tags if asked)."""
+        return self.select_related("partner", "image")
+
+
+class Post(index.Indexed, ClusterableModel):
+    """One item on the wall, whether typed by a partner or an editor or ingested from a feed.
+
+    Not a Wagtail page: there will be hundreds of thousands of them.
+    """
+
+    class Origin(models.TextChoices):
+        FEED = "feed", _("Feed")
+        PARTNER = "partner", _("Partner")
+        EDITOR = "editor", _("Editor")
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Awaiting moderation")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        HIDDEN = "hidden", _("Hidden")
+
+    partner = models.ForeignKey(
+        "mediahub.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.PARTNER
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Plain text for cards."))
+    body = RichTextField(_("body"), blank=True)
+    link = models.URLField(_("link to the original"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, default="nl")
+
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+    thumbnail_url = models.URLField(
+        _("remote thumbnail"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Downloaded in the background."),
+    )
+
+    video_url = models.URLField(_("video"), max_length=1000, blank=True)
+    video_provider = models.CharField(_("video provider"), max_length=20, blank=True)
+    video_id = models.CharField(_("video id"), max_length=200, blank=True)
+    audio = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("audio file"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    enclosure_url = models.URLField(_("media file"), max_length=1000, blank=True)
+    enclosure_type = models.CharField(_("media type"), max_length=100, blank=True)
+    enclosure_length = models.BigIntegerField(_("media size"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+
+    tags = ClusterTaggableManager(through=PostTag, blank=True, verbose_name=_("tags"))
+    wijken = ParentalManyToManyField(
+        Wijk, blank=True, related_name="posts", verbose_name=_("neighbourhoods")
+    )
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    pinned_until = models.DateTimeField(_("pinned until"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    report_count = models.PositiveIntegerField(_("abuse reports"), default=0)
+
+    source = models.ForeignKey(
+        "feeds.Source",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    identity = models.CharField(_("identity in the feed"), max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    date_flagged = models.BooleanField(
+        _("date doubtful"), default=False, help_text=_("The feed gave no usable date.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.AutocompleteField("title"),
+        index.FilterField("status"),
+        index.FilterField("partner_id"),
+        index.FilterField("kind"),
+        index.FilterField("published_at"),
+    ]
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "identity"],
+                condition=Q(source__isnull=False),
+                name="unique_post_per_source_identity",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="post_wall_idx"),
+            models.Index(fields=["partner", "status", "-published_at"], name="post_partner_idx"),
+            models.Index(fields=["kind", "status", "-published_at"], name="post_kind_idx"),
+            models.Index(fields=["status", "created_at"], name="post_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)[:80] or "bericht"
+
+    def get_absolute_url(self) -> str:
+        return f"/muurkrant/{self.pk}-{self.slug}/"
+
+
+class WallPage(RoutablePageMixin, Page):
+    """The public wall at /muurkrant/: every partner's published posts, newest first."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=24)
+
+    parent_page_types = ["mediahub.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("wall page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["posts"] = Post.objects.on_wall().for_cards()[: self.posts_per_page]
+        return context

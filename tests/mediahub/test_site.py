@@ -1,0 +1,159 @@
+"""The foundation as a resident and an operator see it: pages, health, language, settings."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django_q.conf import Conf
+
+from mediahub.models import Partner
+from muurkrant.models import Post
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_home_leads_to_the_wall(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b'href="/muurkrant/"' in response.content
+
+
+@pytest.mark.django_db
+def test_wall_shows_published_posts_only(client, make_post):
+    make_post(title="Zichtbaar nieuws")
+    make_post(title="Wacht op moderatie", status=Post.Status.PENDING)
+    make_post(title="Afgewezen bericht", status=Post.Status.REJECTED)
+    response = client.get("/muurkrant/")
+    assert response.status_code == 200
+    assert "Zichtbaar nieuws" in response.text
+    assert "Wacht op moderatie" not in response.text
+    assert "Afgewezen bericht" not in response.text
+
+
+@pytest.mark.django_db
+def test_admin_login_is_served(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert b'name="password"' in response.content
+
+
+@pytest.mark.django_db
+def test_dutch_is_the_default_and_english_is_available(client):
+    assert '<html lang="nl">' in client.get("/").text
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").text
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/muurkrant/"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in client.get("/muurkrant/").text
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_queue(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["queue"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_queue_broker_is_unreachable(client, monkeypatch):
+    # A Redis broker on a port where nothing listens: a real connection failure.
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "REDIS", "redis://127.0.0.1:9/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["checks"]["queue"]["status"] == "error"
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_add_partner_command(capsys):
+    call_command("add_partner", "Omroep Oost", "--slug", "omroep-oost", "--trusted")
+    partner = Partner.objects.get(slug="omroep-oost")
+    assert partner.name == "Omroep Oost"
+    assert partner.trusted
+    assert "omroep-oost" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["omroep-oost", "Geen Slug!"])
+def test_add_partner_refuses_duplicates_and_bad_slugs(slug):
+    from django.core.management.base import CommandError
+
+    Partner.objects.create(name="Omroep Oost", slug="omroep-oost")
+    with pytest.raises(CommandError):
+        call_command("add_partner", "Nog een", "--slug", slug)
+    assert Partner.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_prints_logins(capsys, client):
+    call_command("load_demo")
+    counts = (Partner.objects.count(), Post.objects.count())
+    call_command("load_demo")
+    assert (Partner.objects.count(), Post.objects.count()) == counts
+    assert counts[0] >= 3 and counts[1] >= 10
+    out = capsys.readouterr().out
+    assert "redactie" in out and "muurkrant-demo" in out
+    assert client.login(username="redactie", password="muurkrant-demo")
+    assert client.get("/admin/").status_code == 200
+
+
+def run_django(settings_module: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {k: v for k, v in os.environ.items() if k not in unset}
+    environ.update(env, DJANGO_SETTINGS_MODULE=settings_module)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_django("mediahub.settings.production", "check", ALLOWED_HOSTS="muurkrant.nl")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist():
+    result = run_django(
+        "mediahub.settings.production",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 20 + "production-secret-for-the-check-only-" + "y" * 20,
+        ALLOWED_HOSTS="muurkrant.example.nl",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_come_from_the_environment():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DATABASES['default']['ENGINE'], s.Q_CLUSTER.get('redis'), "
+        "s.CACHES['default']['BACKEND'], s.LANGUAGE_CODE, s.TIME_ZONE]))"
+    )
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mediahub.settings.dev",
+        "DATABASE_URL": "postgres://u:p@db.internal:5432/mh",
+        "REDIS_URL": "redis://cache.internal:6379/1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    engine, broker, cache, language, tz = json.loads(out.stdout)
+    assert engine == "django.db.backends.postgresql"
+    assert broker == "redis://cache.internal:6379/1"
+    assert cache.endswith("RedisCache")
+    assert (language, tz) == ("nl", "Europe/Amsterdam")
