@@ -10,6 +10,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -215,3 +216,74 @@ class WallPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["posts"] = Post.objects.on_wall().for_cards()[: self.posts_per_page]
         return context
+
+
+@register_setting(icon="warning")
+class ModerationSettings(BaseGenericSetting):
+    """Editors' knobs for moderation, edited in the admin's settings menu."""
+
+    keywords = models.TextField(
+        _("moderation keywords"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A post that contains one goes to moderation, "
+            "even from a trusted partner."
+        ),
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        _("reports before hiding"),
+        default=3,
+        help_text=_("A post with this many abuse reports is hidden until an editor decides."),
+    )
+
+    class Meta:
+        verbose_name = _("moderation")
+
+    def keyword_list(self) -> list[str]:
+        return [line.strip().lower() for line in self.keywords.splitlines() if line.strip()]
+
+
+class AbuseReport(models.Model):
+    """A resident's report about a post. No account and no IP address: only a daily hash."""
+
+    class Reason(models.TextChoices):
+        MISLEADING = "misleading", _("Misleading or false")
+        HATEFUL = "hateful", _("Hateful or discriminating")
+        PRIVACY = "privacy", _("Violates someone's privacy")
+        SPAM = "spam", _("Spam or advertising")
+        OTHER = "other", _("Something else")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    message = models.TextField(_("explanation"), max_length=1000, blank=True)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("abuse report")
+        verbose_name_plural = _("abuse reports")
+        indexes = [models.Index(fields=["fingerprint", "created_at"], name="report_rate_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.post}"
+
+
+class IdempotencyKey(models.Model):
+    """Remembers the answer to an API request made with an Idempotency-Key, so retries are safe."""
+
+    partner = models.ForeignKey("mediahub.Partner", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "key"], name="unique_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}:{self.key}"
