@@ -1,0 +1,127 @@
+"""Sources in the admin: feed health at a glance, the fetch history, and "fetch now".
+
+The viewset is shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.py``).
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permissions import register_permission_policy
+
+from feeds.models import Source
+from mediahub.permissions import (
+    MODERATE_ALL,
+    PartnerScopedForm,
+    PartnerScopedPermissionPolicy,
+    PartnerScopedSnippetViewSet,
+    ScopedInspectView,
+    partners_of_request,
+    scoped_queryset,
+)
+
+register_permission_policy(Source, PartnerScopedPermissionPolicy(Source))
+
+FETCH_HISTORY = 20
+
+
+def source_health(source: Source) -> str:
+    """One phrase a partner understands: fine, failing, switched off, or not tried yet."""
+    if not source.active:
+        if source.deactivated_reason:
+            return _("Gone: %(reason)s") % {"reason": source.deactivated_reason}
+        return _("Switched off")
+    if source.error_count:
+        return _("Failing %(count)d times in a row") % {"count": source.error_count}
+    if source.last_fetched_at is None:
+        return _("Never fetched")
+    return _("OK")
+
+
+class SourceInspectView(ScopedInspectView):
+    """The source's health and its latest fetches, with a button to fetch it now."""
+
+    template_name = "feeds/admin/source_inspect.html"
+    fields = ["partner", "url", "title", "site_url", "trusted", "active", "fetch_interval"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["health"] = source_health(self.object)
+        context["fetch_logs"] = self.object.fetch_logs.all()[:FETCH_HISTORY]
+        context["can_fetch"] = self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", self.object
+        )
+        return context
+
+
+class FetchNowView(View):
+    """Queue a fetch of one source at once; POST only, for whoever may change the source."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        from feeds import tasks
+
+        source = get_object_or_404(scoped_queryset(Source, request.user, ["change"]), pk=pk)
+        tasks.enqueue_fetch(source)
+        messages.success(request, _("'%(source)s' will be fetched shortly.") % {"source": source})
+        return redirect("wagtailsnippets_feeds_source:inspect", source.pk)
+
+
+class SourceFilterSet(WagtailFilterSet):
+    partner = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("partner"), queryset=partners_of_request
+    )
+
+    class Meta:
+        model = Source
+        fields = ["active", "trusted", "partner"]
+
+
+class SourceViewSet(PartnerScopedSnippetViewSet):
+    """Feeds of each partner; partner users see only their own, only editors trust a feed."""
+
+    model = Source
+    icon = "rss"
+    list_display = [
+        "__str__",
+        "partner",
+        Column("health", label=gettext_lazy("Health"), accessor=source_health),
+        Column("last_error", label=gettext_lazy("Last error")),
+        DateColumn("last_success_at", label=gettext_lazy("Last success")),
+        DateColumn("next_fetch_at", label=gettext_lazy("Next fetch"), sort_key="next_fetch_at"),
+    ]
+    filterset_class = SourceFilterSet
+    search_fields = ["url", "title"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_class = SourceInspectView
+    edit_handler = ObjectList(
+        [
+            FieldPanel("partner", widget=forms.Select),
+            FieldPanel("url"),
+            FieldPanel("title"),
+            FieldPanel("site_url"),
+            FieldPanel("active"),
+            FieldPanel("fetch_interval"),
+            FieldPanel("trusted", permission=MODERATE_ALL),
+            FieldPanel("deactivated_reason", read_only=True),
+        ],
+        base_form_class=PartnerScopedForm,
+    )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("fetch/<int:pk>/", FetchNowView.as_view(), name="fetch"),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner")

@@ -1,0 +1,45 @@
+"""Partners and memberships in the admin, and the partner scoping of every bulk delete.
+
+The viewsets are shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.py``).
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from mediahub.models import Membership, Partner
+from mediahub.permissions import (
+    ModeratorsOnlyPermissionPolicy,
+    PartnerPermissionPolicy,
+    PartnerScopedSnippetViewSet,
+    ScopedDeleteBulkAction,
+)
+
+register_permission_policy(Partner, PartnerPermissionPolicy(Partner))
+register_permission_policy(Membership, ModeratorsOnlyPermissionPolicy(Membership))
+
+
+class PartnerViewSet(PartnerScopedSnippetViewSet):
+    """Editors manage all partners; a partner user sees and edits only their own profile."""
+
+    model = Partner
+    icon = "group"
+    list_display = ["name", "kind", "trusted", "active"]
+    list_filter = ["kind", "trusted", "active"]
+    copy_view_enabled = False
+
+
+class MembershipViewSet(SnippetViewSet):
+    """Which users publish for which partner; editors only."""
+
+    model = Membership
+    icon = "user"
+    menu_label = _("Memberships")
+    list_display = ["user", "partner"]
+    list_filter = ["partner"]
+    copy_view_enabled = False
+
+
+# Runs after Wagtail's own bulk delete (order 0) so that this one replaces it.
+hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=1)

@@ -1,0 +1,234 @@
+"""The admin around posts: the partner-scoped edit form and the editors' moderation screens."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Q, When
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import View
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.widgets import AdminDateTimeInput
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views import snippets as snippet_views
+
+from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
+from muurkrant import moderation
+from muurkrant.models import Post
+
+
+class PostAdminForm(PartnerScopedForm):
+    """Partner users never choose a status: the moderation rule sets it on every save.
+
+    Editing a published post of an untrusted partner sends it back to the queue; a hidden
+    post stays hidden until an editor decides.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("image") and not cleaned.get("image_alt", "").strip():
+            self.add_error("image_alt", _("Describe the image for people who cannot see it."))
+        return cleaned
+
+    def save(self, commit=True):
+        post = self.instance
+        if self.user_moderates():
+            if post.pk is None:
+                post.origin = Post.Origin.EDITOR
+        else:
+            if post.pk is None:
+                post.origin = Post.Origin.PARTNER
+            if post.status != Post.Status.HIDDEN:
+                post.status = moderation.initial_status(
+                    post.partner.trusted, post.title, post.summary, post.body
+                )
+        return super().save(commit=commit)
+
+
+class ModeratorRequiredMixin:
+    """Moderation is for editors only, whatever model permissions a user holds."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_moderate(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ModerationQueueView(ModeratorRequiredMixin, snippet_views.IndexView):
+    """Posts awaiting a decision, oldest first, then published posts with open abuse reports."""
+
+    page_title = _("Moderation queue")
+
+    def get_base_queryset(self):
+        return (
+            Post.objects.filter(Q(status=Post.Status.PENDING) | Q(report_count__gt=0))
+            .select_related("partner")
+            .annotate(
+                queue_rank=Case(
+                    When(status=Post.Status.PENDING, then=0), default=1, output_field=IntegerField()
+                )
+            )
+            .order_by("queue_rank", "created_at", "id")
+        )
+
+    def get_edit_url(self, instance):
+        """In the queue a title opens the review page, where the decisions are made."""
+        return reverse(self.inspect_url_name, args=[instance.pk])
+
+
+class PostInspectView(ScopedInspectView):
+    """The post as residents will see it, with its status and, for editors, the decisions."""
+
+    template_name = "muurkrant/admin/post_inspect.html"
+    fields = ["partner", "origin", "kind", "status", "published_at", "pinned_until", "expires_at"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        post = self.object
+        context["can_moderate"] = can_moderate(self.request.user)
+        if context["can_moderate"]:
+            context["open_reports"] = post.reports.filter(resolved=False)
+            context["moderate_url_name"] = "wagtailsnippets_muurkrant_post:moderate"
+            context["reject_form"] = RejectForm()
+            context["hide_form"] = HideForm()
+            context["pin_form"] = PinForm(initial={"until": post.pinned_until})
+            context["expire_form"] = ExpireForm(initial={"at": post.expires_at})
+        return context
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The partner sees this in the admin and receives it by e-mail."),
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Note for the history"), required=False)
+
+
+class PinForm(forms.Form):
+    until = forms.DateTimeField(
+        label=_("Pinned until"),
+        required=False,
+        widget=AdminDateTimeInput,
+        help_text=_("Leave empty to unpin."),
+    )
+
+
+class ExpireForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Expires at"),
+        required=False,
+        widget=AdminDateTimeInput,
+        help_text=_("Leave empty to keep it on the wall."),
+    )
+
+
+DECISIONS = {
+    "approve": (forms.Form, lambda post, user, data: moderation.approve(post, user)),
+    "reject": (RejectForm, lambda post, user, data: moderation.reject(post, user, data["reason"])),
+    "hide": (HideForm, lambda post, user, data: moderation.hide(post, user, data["reason"])),
+    "pin": (PinForm, lambda post, user, data: moderation.pin(post, user, data["until"])),
+    "expire": (ExpireForm, lambda post, user, data: moderation.set_expiry(post, user, data["at"])),
+}
+
+DONE_MESSAGES = {
+    "approve": _("'%(title)s' is on the wall."),
+    "reject": _("'%(title)s' was rejected; the partner has been told why."),
+    "hide": _("'%(title)s' is hidden."),
+    "pin": _("The pin of '%(title)s' was saved."),
+    "expire": _("The expiry of '%(title)s' was saved."),
+}
+
+
+class ModerateView(ModeratorRequiredMixin, View):
+    """One editor's decision on one post, by POST only; the form errors go back as messages."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, decision: str):
+        if decision not in DECISIONS:
+            raise PermissionDenied
+        post = get_object_or_404(Post, pk=pk)
+        form_class, act = DECISIONS[decision]
+        form = form_class(request.POST)
+        review_url = reverse("wagtailsnippets_muurkrant_post:inspect", args=[post.pk])
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(review_url)
+        act(post, request.user, form.cleaned_data)
+        messages.success(request, DONE_MESSAGES[decision] % {"title": post.title})
+        return redirect(get_valid_next_url_from_request(request) or review_url)
+
+
+class ModerationBulkAction(SnippetBulkAction):
+    """Bulk decisions on posts, for editors only."""
+
+    models = [Post]
+
+    def check_perm(self, obj):
+        return can_moderate(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_moderate(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ApproveBulkAction(ModerationBulkAction):
+    display_name = _("Approve")
+    action_type = "approve"
+    aria_label = _("Approve the selected posts")
+    template_name = "muurkrant/admin/bulk_approve.html"
+    action_priority = 10
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        for post in objects:
+            moderation.approve(post, user)
+        return len(objects), 0
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d post approved.", "%(count)d posts approved.", num_parent_objects
+        ) % {"count": num_parent_objects}
+
+
+class BulkRejectForm(forms.Form):
+    reason = RejectForm.base_fields["reason"]
+
+
+class RejectBulkAction(ModerationBulkAction):
+    display_name = _("Reject")
+    action_type = "reject"
+    aria_label = _("Reject the selected posts")
+    template_name = "muurkrant/admin/bulk_reject.html"
+    action_priority = 20
+    form_class = BulkRejectForm
+
+    @classmethod
+    def execute_action(cls, objects, user=None, reason="", **kwargs):
+        for post in objects:
+            moderation.reject(post, user, reason)
+        return len(objects), 0
+
+    def get_execution_context(self):
+        return {
+            **super().get_execution_context(),
+            "user": self.request.user,
+            "reason": self.cleaned_form.cleaned_data["reason"],
+        }
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d post rejected.", "%(count)d posts rejected.", num_parent_objects
+        ) % {"count": num_parent_objects}

@@ -1,0 +1,186 @@
+"""The admin's "Muurkrant" menu: posts, the moderation queue, sources, partners and wijken."""
+
+import django_filters
+from django import forms
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from feeds.wagtail_hooks import SourceViewSet
+from mediahub.permissions import (
+    MODERATE_ALL,
+    PartnerScopedPermissionPolicy,
+    PartnerScopedSnippetViewSet,
+    can_moderate,
+    partners_of_request,
+)
+from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
+from muurkrant import moderation
+from muurkrant.admin_views import (
+    ApproveBulkAction,
+    ModerateView,
+    ModerationQueueView,
+    PostAdminForm,
+    PostInspectView,
+    RejectBulkAction,
+)
+from muurkrant.models import Post, Wijk
+
+register_permission_policy(Post, PartnerScopedPermissionPolicy(Post))
+
+
+class PostFilterSet(WagtailFilterSet):
+    partner = django_filters.ModelChoiceFilter(label=_("partner"), queryset=partners_of_request)
+
+    class Meta:
+        model = Post
+        fields = ["status", "kind", "partner", "origin"]
+
+
+class PostViewSet(PartnerScopedSnippetViewSet):
+    """Posts, each partner user seeing only their own; editors see and moderate all."""
+
+    model = Post
+    icon = "doc-full"
+    list_display = ["title", "partner", "kind", "status", "published_at", "report_count"]
+    filterset_class = PostFilterSet
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_class = PostInspectView
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("partner", widget=forms.Select),
+            FieldPanel("kind"),
+            FieldPanel("summary"),
+            FieldPanel("body"),
+            FieldPanel("link"),
+            MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("video_url"),
+                    FieldPanel("audio"),
+                    FieldPanel("enclosure_url"),
+                    FieldPanel("enclosure_type"),
+                ],
+                heading=_("Video and audio"),
+            ),
+            FieldPanel("tags"),
+            FieldPanel("wijken", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("language"),
+            FieldPanel("published_at"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("status", permission=MODERATE_ALL),
+                    FieldPanel("rejection_reason", permission=MODERATE_ALL),
+                    FieldPanel("pinned_until", permission=MODERATE_ALL),
+                    FieldPanel("expires_at", permission=MODERATE_ALL),
+                    FieldPanel("report_count", permission=MODERATE_ALL, read_only=True),
+                ],
+                heading=_("Moderation"),
+            ),
+        ],
+        base_form_class=PostAdminForm,
+    )
+
+    @property
+    def moderation_view(self):
+        return self.construct_view(
+            ModerationQueueView,
+            **self.get_index_view_kwargs(
+                index_url_name=self.get_url_name("moderation"),
+                index_results_url_name=self.get_url_name("moderation_results"),
+                filterset_class=None,
+            ),
+        )
+
+    @property
+    def moderation_results_view(self):
+        return self.construct_view(
+            ModerationQueueView,
+            **self.get_index_view_kwargs(
+                index_url_name=self.get_url_name("moderation"),
+                index_results_url_name=self.get_url_name("moderation_results"),
+                filterset_class=None,
+            ),
+            results_only=True,
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("moderation/", self.moderation_view, name="moderation"),
+            path("moderation/results/", self.moderation_results_view, name="moderation_results"),
+            path("moderate/<int:pk>/<slug:decision>/", ModerateView.as_view(), name="moderate"),
+        ]
+
+
+class WijkViewSet(SnippetViewSet):
+    model = Wijk
+    icon = "site"
+    list_display = ["name", "slug"]
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_moderate(request.user)
+
+
+class MuurkrantViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Muurkrant")
+    menu_icon = "doc-full-inverse"
+    menu_order = 150
+    items = (PostViewSet, SourceViewSet, PartnerViewSet, MembershipViewSet, WijkViewSet)
+
+    def get_submenu_items(self):
+        queue = ModeratorMenuItem(
+            _("Moderation queue"),
+            reverse("wagtailsnippets_muurkrant_post:moderation"),
+            icon_name="tasks",
+            order=0,
+        )
+        return [queue, *super().get_submenu_items()]
+
+
+register_snippet(MuurkrantViewSetGroup)
+
+hooks.register("register_bulk_action", ApproveBulkAction)
+hooks.register("register_bulk_action", RejectBulkAction)
+
+
+class ModerationLogFormatter(LogFormatter):
+    """Shows an editor's decision in the history, with the reason when one was given."""
+
+    def format_message(self, log_entry):
+        data = {key: "-" if value is None else value for key, value in log_entry.data.items()}
+        message = str(self.message) % data
+        if data.get("reason"):
+            message = f"{message}: {data['reason']}"
+        return message
+
+
+LOG_ACTIONS = {
+    moderation.APPROVE: (_("Approve"), _("Approved")),
+    moderation.REJECT: (_("Reject"), _("Rejected")),
+    moderation.HIDE: (_("Hide"), _("Hidden")),
+    moderation.PIN: (_("Pin"), _("Pinned until %(until)s")),
+    moderation.EXPIRE: (_("Set expiry"), _("Expires at %(at)s")),
+    moderation.REPORT: (_("Abuse report"), _("Reported by a resident")),
+    moderation.AUTO_HIDE: (_("Hidden by reports"), _("Hidden after %(threshold)s reports")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_moderation_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        formatter = type(
+            "Formatter", (ModerationLogFormatter,), {"label": label, "message": message}
+        )
+        actions.register_action(action)(formatter)

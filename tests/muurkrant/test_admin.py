@@ -1,0 +1,266 @@
+"""Posts in the admin: a partner user reaches only their own partner's posts, by any URL."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.test.utils.form_data import rich_text
+
+from mediahub.models import Membership, Partner
+from mediahub.roles import PARTNERS
+from muurkrant.models import Post
+
+POSTS = "/admin/snippets/muurkrant/post/"
+SECRET = "Geheim van Elders"
+
+
+@pytest.fixture
+def foreign_post(make_post, other_partner) -> Post:
+    return make_post(partner=other_partner, title=SECRET, status=Post.Status.PENDING)
+
+
+@pytest.fixture
+def own_post(make_post) -> Post:
+    return make_post(title="Eigen bericht")
+
+
+@pytest.fixture
+def partner_client(client, partner_user):
+    client.force_login(partner_user)
+    return client
+
+
+@pytest.fixture
+def untrusted_client(client, groups, django_user_model, other_partner):
+    user = django_user_model.objects.create_user("eldersmens", password="pw-elders-1")
+    user.groups.add(Group.objects.get(name=PARTNERS))
+    Membership.objects.create(user=user, partner=other_partner)
+    client.force_login(user)
+    return client
+
+
+def refused(response) -> bool:
+    """Wagtail answers a PermissionDenied in the admin with a redirect to the dashboard."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response["Location"] == "/admin/"
+    )
+
+
+def post_data(partner: Partner, **fields) -> dict:
+    data = {
+        "title": "Nieuwe fietsbrug",
+        "partner": partner.pk,
+        "kind": "article",
+        "summary": "Een samenvatting",
+        "body": rich_text("<p>Tekst</p>"),
+        "language": "nl",
+        "published_at": "2025-01-10 10:00",
+        "tags": "",
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.mark.parametrize(
+    "path", ["edit/{pk}/", "delete/{pk}/", "inspect/{pk}/", "history/{pk}/", "usage/{pk}/"]
+)
+def test_partner_user_cannot_open_another_partners_post(partner_client, foreign_post, path):
+    response = partner_client.get(POSTS + path.format(pk=foreign_post.pk))
+
+    assert response.status_code == 404
+    assert SECRET.encode() not in response.content
+
+
+def test_partner_user_cannot_edit_or_delete_another_partners_post_by_post(
+    partner_client, foreign_post
+):
+    edit = partner_client.post(
+        f"{POSTS}edit/{foreign_post.pk}/", post_data(foreign_post.partner, title="Gekaapt")
+    )
+    delete = partner_client.post(f"{POSTS}delete/{foreign_post.pk}/")
+
+    assert (edit.status_code, delete.status_code) == (404, 404)
+    foreign_post.refresh_from_db()
+    assert foreign_post.title == SECRET
+
+
+def test_listing_and_search_show_only_own_posts(partner_client, own_post, foreign_post):
+    listing = partner_client.get(POSTS)
+    search = partner_client.get(f"{POSTS}results/", {"q": "Geheim"})
+
+    assert own_post.title.encode() in listing.content
+    assert SECRET.encode() not in listing.content
+    assert SECRET.encode() not in search.content
+
+
+def test_bulk_delete_ignores_another_partners_post(partner_client, own_post, foreign_post):
+    url = f"/admin/bulk/muurkrant/post/delete/?id={foreign_post.pk}"
+
+    confirm = partner_client.get(url)
+    submit = partner_client.post(url)
+    everything = partner_client.get("/admin/bulk/muurkrant/post/delete/?id=all")
+
+    assert (confirm.status_code, submit.status_code) == (404, 404)
+    assert Post.objects.filter(pk=foreign_post.pk).exists()
+    assert own_post.title.encode() in everything.content
+    assert SECRET.encode() not in everything.content
+
+
+def test_bulk_delete_of_own_post_works(partner_client, own_post):
+    response = partner_client.post(f"/admin/bulk/muurkrant/post/delete/?id={own_post.pk}")
+
+    assert response.status_code == 302
+    assert not Post.objects.filter(pk=own_post.pk).exists()
+
+
+def test_chooser_offers_only_own_posts(partner_client, own_post, foreign_post):
+    choose = partner_client.get(reverse("wagtailsnippetchoosers_muurkrant_post:choose"))
+    chosen = partner_client.get(
+        reverse("wagtailsnippetchoosers_muurkrant_post:chosen", args=[foreign_post.pk])
+    )
+
+    assert own_post.title.encode() in choose.content
+    assert SECRET.encode() not in choose.content
+    assert chosen.status_code == 404
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_partner_user_cannot_use_moderation_bulk_actions(partner_client, foreign_post, action):
+    response = partner_client.post(
+        f"/admin/bulk/muurkrant/post/{action}/?id={foreign_post.pk}", {"reason": "nee"}
+    )
+
+    assert refused(response)
+    foreign_post.refresh_from_db()
+    assert foreign_post.status == "pending"
+
+
+def test_create_form_offers_only_own_partner_preselected(partner_client, partner, other_partner):
+    response = partner_client.get(f"{POSTS}add/")
+
+    field = response.context["form"].fields["partner"]
+    assert list(field.queryset) == [partner]
+    assert field.initial == partner.pk
+    assert "status" not in response.context["form"].fields
+
+
+def test_create_with_forged_partner_saves_nothing(partner_client, other_partner):
+    response = partner_client.post(f"{POSTS}add/", post_data(other_partner))
+
+    assert response.status_code == 200
+    assert "partner" in response.context["form"].errors
+    assert not Post.objects.exists()
+
+
+def test_untrusted_partner_post_waits_for_moderation_whatever_status_is_sent(
+    untrusted_client, other_partner
+):
+    response = untrusted_client.post(f"{POSTS}add/", post_data(other_partner, status="published"))
+
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert (post.status, post.origin, post.partner) == ("pending", "partner", other_partner)
+
+
+def test_trusted_partner_post_is_published_unless_a_keyword_matches(partner_client, partner):
+    from muurkrant.models import ModerationSettings
+
+    partner_client.post(f"{POSTS}add/", post_data(partner, title="Gewoon nieuws"))
+    settings = ModerationSettings.load()
+    settings.keywords = "oplichting"
+    settings.save()
+    partner_client.post(f"{POSTS}add/", post_data(partner, title="Pas op voor oplichting"))
+
+    statuses = dict(Post.objects.values_list("title", "status"))
+    assert statuses == {"Gewoon nieuws": "published", "Pas op voor oplichting": "pending"}
+
+
+def test_editing_a_published_post_of_an_untrusted_partner_sends_it_back(
+    untrusted_client, make_post, other_partner
+):
+    post = make_post(partner=other_partner, title="Oud", status=Post.Status.PUBLISHED)
+
+    response = untrusted_client.post(
+        f"{POSTS}edit/{post.pk}/", post_data(other_partner, title="Nieuw", status="published")
+    )
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.title, post.status) == ("Nieuw", "pending")
+
+
+def test_partner_edit_keeps_a_hidden_post_hidden(partner_client, make_post, partner):
+    post = make_post(status=Post.Status.HIDDEN, pinned_until=None)
+
+    partner_client.post(f"{POSTS}edit/{post.pk}/", post_data(partner, pinned_until="2030-01-01"))
+
+    post.refresh_from_db()
+    assert (post.status, post.pinned_until) == ("hidden", None)
+
+
+def test_image_needs_a_description(partner_client, partner):
+    image = Image.objects.create(title="Brug", file=get_test_image_file())
+
+    response = partner_client.post(f"{POSTS}add/", post_data(partner, image=image.pk))
+
+    assert "image_alt" in response.context["form"].errors
+    assert not Post.objects.exists()
+
+
+def test_partner_sees_the_rejection_reason(partner_client, make_post):
+    post = make_post(status=Post.Status.REJECTED, rejection_reason="Bron ontbreekt")
+
+    response = partner_client.get(f"{POSTS}inspect/{post.pk}/")
+
+    assert response.status_code == 200
+    assert b"Bron ontbreekt" in response.content
+
+
+def test_editor_sees_every_post_and_the_moderation_fields(client, editor, own_post, foreign_post):
+    client.force_login(editor)
+
+    listing = client.get(POSTS)
+    edit = client.get(f"{POSTS}edit/{foreign_post.pk}/")
+
+    assert SECRET.encode() in listing.content and own_post.title.encode() in listing.content
+    assert {"status", "rejection_reason", "pinned_until"} <= set(edit.context["form"].fields)
+
+
+def test_editor_creates_a_post_for_any_partner(client, editor, other_partner):
+    client.force_login(editor)
+
+    client.post(f"{POSTS}add/", post_data(other_partner, status="published"))
+
+    post = Post.objects.get()
+    assert (post.partner, post.status, post.origin) == (other_partner, "published", "editor")
+
+
+PARTNERS_URL = "/admin/snippets/mediahub/partner/"
+
+
+def test_partner_user_sees_and_edits_only_their_own_partner(partner_client, partner, other_partner):
+    listing = partner_client.get(PARTNERS_URL)
+    foreign = partner_client.get(f"{PARTNERS_URL}edit/{other_partner.pk}/")
+    add = partner_client.get(f"{PARTNERS_URL}add/")
+    own = partner_client.post(
+        f"{PARTNERS_URL}edit/{partner.pk}/",
+        {"name": "RTV Test Nieuw", "slug": partner.slug, "kind": "broadcaster", "trusted": ""},
+    )
+
+    assert partner.name.encode() in listing.content
+    assert other_partner.name.encode() not in listing.content
+    assert (foreign.status_code, own.status_code) == (404, 302)
+    assert refused(add)
+    partner.refresh_from_db()
+    assert (partner.name, partner.trusted) == ("RTV Test Nieuw", True)
+
+
+def test_only_editors_manage_memberships(client, partner_user, editor):
+    client.force_login(partner_user)
+    denied = client.get("/admin/snippets/mediahub/membership/")
+    client.force_login(editor)
+    allowed = client.get("/admin/snippets/mediahub/membership/")
+
+    assert refused(denied)
+    assert allowed.status_code == 200
