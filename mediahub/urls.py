@@ -21,4 +21,5 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += [path("api/v1/", include("muurkrant.api"))]
 urlpatterns += [path("", include(wagtail_urls))]
