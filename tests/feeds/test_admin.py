@@ -41,7 +41,15 @@ def source_data(partner, **fields) -> dict:
 
 
 @pytest.mark.parametrize(
-    "path", ["edit/{pk}/", "delete/{pk}/", "inspect/{pk}/", "history/{pk}/", "usage/{pk}/"]
+    "path",
+    [
+        "edit/{pk}/",
+        "delete/{pk}/",
+        "inspect/{pk}/",
+        "history/{pk}/",
+        "history-results/{pk}/",
+        "usage/{pk}/",
+    ],
 )
 def test_partner_user_cannot_open_another_partners_source(partner_client, foreign_source, path):
     response = partner_client.get(SOURCES + path.format(pk=foreign_source.pk))

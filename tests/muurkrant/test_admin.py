@@ -63,7 +63,15 @@ def post_data(partner: Partner, **fields) -> dict:
 
 
 @pytest.mark.parametrize(
-    "path", ["edit/{pk}/", "delete/{pk}/", "inspect/{pk}/", "history/{pk}/", "usage/{pk}/"]
+    "path",
+    [
+        "edit/{pk}/",
+        "delete/{pk}/",
+        "inspect/{pk}/",
+        "history/{pk}/",
+        "history-results/{pk}/",
+        "usage/{pk}/",
+    ],
 )
 def test_partner_user_cannot_open_another_partners_post(partner_client, foreign_post, path):
     response = partner_client.get(POSTS + path.format(pk=foreign_post.pk))
