@@ -21,5 +21,6 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += [path("", include("muurkrant.urls"))]
 urlpatterns += [path("api/v1/", include("muurkrant.api"))]
 urlpatterns += [path("", include(wagtail_urls))]

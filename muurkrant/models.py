@@ -9,11 +9,12 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 
 class Wijk(models.Model):
@@ -35,7 +36,7 @@ class PostTag(TaggedItemBase):
     content_object = ParentalKey("muurkrant.Post", on_delete=models.CASCADE, related_name="tagged")
 
 
-class PostQuerySet(models.QuerySet):
+class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self) -> "PostQuerySet":
         return self.filter(status=Post.Status.PUBLISHED)
 
@@ -212,10 +213,30 @@ class WallPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("wall page")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["posts"] = Post.objects.on_wall().for_cards()[: self.posts_per_page]
-        return context
+    # The routes hand over to muurkrant.views, which imports this module (hence the local imports).
+    @path("")
+    def wall_index(self, request):
+        from muurkrant.views import wall
+
+        return wall(request, self)
+
+    @path("<int:pk>/")
+    def post_without_slug(self, request, pk):
+        from muurkrant.views import post_detail
+
+        return post_detail(request, self, pk, "")
+
+    @path("<int:pk>-<slug:slug>/")
+    def post_page(self, request, pk, slug):
+        from muurkrant.views import post_detail
+
+        return post_detail(request, self, pk, slug)
+
+    @path("<int:pk>-<slug:slug>/melden/")
+    def report_post(self, request, pk, slug):
+        from muurkrant.views import report
+
+        return report(request, self, pk, slug)
 
 
 @register_setting(icon="warning")

@@ -1,0 +1,170 @@
+"""The resident's side of the wall: the wall itself, a post, reporting a post, a partner's page."""
+
+import hashlib
+import re
+from urllib.parse import quote, urlencode, urlsplit
+
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+
+from mediahub.models import Partner
+from mediahub.sanitize import safe_url
+from muurkrant.forms import ReportForm
+from muurkrant.models import Post, PostQuerySet, WallPage, Wijk
+from muurkrant.moderation import record_report
+from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
+
+VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+HOST = re.compile(r"^[a-z0-9.-]{1,253}$")
+PARTNER_PAGE_SIZE = 24
+
+
+def cards(posts: PostQuerySet) -> PostQuerySet:
+    """Posts with all a card shows, renditions included, in a fixed number of queries."""
+    return posts.for_cards().prefetch_related("image__renditions")
+
+
+def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
+    filters = parse_filters(request.GET)
+    posts = filter_posts(Post.objects.on_wall(), filters)
+    wijken = list(Wijk.objects.all())
+    return wall_page.render(
+        request,
+        context_overrides={
+            "filters": filters,
+            "slice": paginate(cards(posts), filters, request.GET, wall_page.posts_per_page),
+            "partners": Partner.objects.active().only("name", "slug"),
+            "wijken": wijken,
+            "kinds": Post.Kind.choices,
+            "wijk_links": filter_links(filters, "wijk", [(w.slug, w.name) for w in wijken]),
+            "kind_links": filter_links(filters, "kind", Post.Kind.choices),
+        },
+    )
+
+
+def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> HttpResponse:
+    post = _wall_post_or_404(pk)
+    if slug != post.slug:
+        return HttpResponsePermanentRedirect(post.get_absolute_url())
+    url = request.build_absolute_uri(post.get_absolute_url())
+    embed_url = video_embed_url(post)
+    video_link = safe_url(post.video_url)
+    return wall_page.render(
+        request,
+        template="muurkrant/post_page.html",
+        context_overrides={
+            "post": post,
+            "tags": list(post.tags.all()),
+            "wijken": list(post.wijken.all()),
+            "original_link": safe_url(post.link),
+            "video_link": video_link,
+            "video_host": urlsplit(video_link).hostname,
+            "embed_url": embed_url,
+            "embed_host": urlsplit(embed_url).hostname,
+            "audio_url": post.audio.url if post.audio else safe_url(post.enclosure_url),
+            "share_links": share_links(post.title, url),
+            "report_sent": request.GET.get("gemeld") == "1",
+        },
+    )
+
+
+def report(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> HttpResponse:
+    """Takes a resident's abuse report; stores a daily fingerprint instead of their address."""
+    post = _wall_post_or_404(pk)
+    if request.method == "GET" and slug != post.slug:
+        return HttpResponsePermanentRedirect(f"{post.get_absolute_url()}melden/")
+    form = ReportForm(
+        request.POST if request.method == "POST" else None,
+        post=post,
+        fingerprint=client_fingerprint(request),
+    )
+    if form.is_valid():
+        record_report(
+            post, form.cleaned_data["reason"], form.cleaned_data["message"], form.fingerprint
+        )
+        return HttpResponseRedirect(f"{post.get_absolute_url()}?gemeld=1", status=303)
+    response = wall_page.render(
+        request,
+        template="muurkrant/report_page.html",
+        context_overrides={"post": post, "form": form},
+    )
+    if form.is_bound:
+        response.status_code = 400
+    return response
+
+
+def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
+    partner = get_object_or_404(Partner.objects.active().select_related("logo"), slug=slug)
+    filters = parse_filters(request.GET, partner=partner)
+    posts = filter_posts(Post.objects.on_wall(), filters)
+    return TemplateResponse(
+        request,
+        "muurkrant/partner_page.html",
+        {
+            "partner": partner,
+            "website": safe_url(partner.website),
+            "filters": filters,
+            "slice": paginate(cards(posts), filters, request.GET, PARTNER_PAGE_SIZE),
+            "wall": WallPage.objects.live().first(),
+        },
+    )
+
+
+# The language switch is on every page: a CSRF token there would hand every resident a cookie
+# on their first visit. Switching someone's language is harmless, so this form needs none.
+switch_language = csrf_exempt(set_language)
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    """A hash of the secret, the client's address and today's date: limits abuse, forgets people."""
+    address = request.META.get("REMOTE_ADDR", "")
+    day = timezone.localdate().isoformat()
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{day}".encode()).hexdigest()
+
+
+def video_embed_url(post: Post) -> str:
+    """The provider's privacy-friendly player URL, built from the provider and id alone."""
+    video_id = post.video_id
+    if not VIDEO_ID.match(video_id):
+        return ""
+    if post.video_provider == "youtube":
+        return f"https://www.youtube-nocookie.com/embed/{video_id}?autoplay=1"
+    if post.video_provider == "vimeo" and video_id.isdigit():
+        return f"https://player.vimeo.com/video/{video_id}?dnt=1"
+    if post.video_provider == "peertube":
+        parts = urlsplit(post.video_url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme == "https" and HOST.match(host):
+            return f"https://{host}/videos/embed/{video_id}"
+    return ""
+
+
+def share_links(title: str, url: str) -> list[tuple[str, str]]:
+    """Plain share URLs: nothing is loaded from these services until a resident follows one."""
+    text = f"{title} {url}"
+    return [
+        (_("E-mail"), "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": text})),
+        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": text})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+    ]
+
+
+def _wall_post_or_404(pk: int) -> Post:
+    post = Post.objects.on_wall().select_related("partner", "image", "audio").filter(pk=pk).first()
+    if post is None:
+        raise Http404
+    return post
