@@ -567,6 +567,8 @@ def get_post(request: HttpRequest, post_id: int):
 )
 def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> HttpResponse:
     """A published post of an untrusted partner goes back to moderation; so does a rejected one."""
+    if request.content_type == "multipart/form-data":  # Django reads forms of POST only
+        raise HttpError(415, "Send changes as JSON; images by image_url.")
     post = get_object_or_404(_own_posts(request), pk=post_id)
     return _idempotent(request, _fingerprint(payload), lambda: _update_post(request, post, payload))
 

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.test.client import BOUNDARY, encode_multipart
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import APIToken
@@ -57,8 +58,9 @@ def api(client, token):
     def call(method: str, path: str, data=None, *, token=token, multipart=False, **headers):
         kwargs = bearer(token, **headers)
         if multipart:
-            return getattr(client, method)(f"/api/v1{path}", data, **kwargs)
-        if data is not None:
+            form = encode_multipart(BOUNDARY, data)  # encoded here so that PATCH sends a form too
+            kwargs.update(data=form, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+        elif data is not None:
             kwargs.update(data=json.dumps(data), content_type="application/json")
         return getattr(client, method)(f"/api/v1{path}", **kwargs)
 
@@ -462,6 +464,16 @@ def test_editing_a_rejected_post_resubmits_it(api, make_post):
     post = make_post(status=Post.Status.REJECTED, rejection_reason="Te kort")
     response = api("patch", f"/posts/{post.pk}", {"body": "<p>Nu langer.</p>"})
     assert response.json()["status"] == "pending"
+
+
+@pytest.mark.django_db
+def test_patch_takes_json_only(api, make_post):
+    post = make_post(title="Eerst")
+    response = api("patch", f"/posts/{post.pk}", {"title": "Daarna"}, multipart=True)
+    assert response.status_code == 415
+    assert "JSON" in response.json()["detail"]
+    post.refresh_from_db()
+    assert post.title == "Eerst"
 
 
 @pytest.mark.django_db
