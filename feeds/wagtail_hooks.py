@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -39,7 +39,9 @@ def source_health(source: Source) -> str:
             return _("Gone: %(reason)s") % {"reason": source.deactivated_reason}
         return _("Switched off")
     if source.error_count:
-        return _("Failing %(count)d times in a row") % {"count": source.error_count}
+        return ngettext("Failing once", "Failing %(count)d times in a row", source.error_count) % {
+            "count": source.error_count
+        }
     if source.last_fetched_at is None:
         return _("Never fetched")
     return _("OK")
