@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
@@ -86,6 +87,7 @@ class PartnerTokenAuth(BearerTokenAuth):
 
     def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
         if not APIToken.validate_token_format(token):
+            request.user = AnonymousUser()  # as the parent does: a session never counts
             return None  # cannot exist: spare the database
         api_token = super().authenticate(request, token)
         if api_token is None:
