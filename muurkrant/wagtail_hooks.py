@@ -90,6 +90,9 @@ class PostViewSet(PartnerScopedSnippetViewSet):
         base_form_class=PostAdminForm,
     )
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner")
+
     @property
     def moderation_view(self):
         return self.construct_view(
