@@ -1,0 +1,554 @@
+"""Turn fetched feed bytes (RSS, Atom, RDF, JSON Feed) into normalised, unsanitised records.
+
+HTML stays raw here: ingest skips unchanged entries by content_hash first and sanitises the
+rest once with mediahub.sanitize, so feedparser's own sanitiser would only be double work.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import xml.sax
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import feedparser
+
+from feeds import jsonfeed
+from mediahub.sanitize import clean_text, is_tracking_pixel, safe_url
+
+__all__ = ["Entry", "FeedInfo", "ParseError", "ParsedFeed", "parse_feed"]
+
+
+class ParseError(Exception):
+    """The document yields nothing usable; the message is written for a feed editor."""
+
+
+@dataclass
+class FeedInfo:
+    title: str
+    link: str
+    language: str
+    ttl_minutes: int | None  # from <ttl> or sy:updatePeriod/sy:updateFrequency
+
+
+@dataclass
+class Entry:
+    identity: str  # guid/id, else link minus tracking parameters, else "sha1:..." of the text
+    title: str  # plain text
+    summary_html: str  # raw, unsanitised
+    content_html: str  # raw, unsanitised
+    link: str  # absolute http(s) or ""
+    author: str
+    published: datetime  # aware UTC; the fetch time when missing or unusable
+    updated: datetime | None
+    date_flagged: bool  # the feed gave a date we could not use
+    tags: list[str]
+    language: str  # primary subtag, lower case ("nl")
+    kind: str  # "article" | "video" | "audio"
+    video_provider: str  # "youtube" | "vimeo" | "peertube" | ""
+    video_id: str
+    video_url: str
+    thumbnail_url: str
+    enclosure_url: str
+    enclosure_type: str
+    enclosure_length: int | None
+    duration_seconds: int | None
+    content_hash: str  # sha1 of the raw fields, to skip unchanged entries before sanitising
+    base_url: str = ""  # relative URLs in the HTML resolve against this: pass it to clean_html
+
+
+@dataclass
+class ParsedFeed:
+    info: FeedInfo
+    entries: list[Entry]
+    warnings: list[str] = field(default_factory=list)
+    format: str = ""  # feedparser's version ("rss20", "atom10", ...) or "json10"/"json11"
+
+
+MAX_IDENTITY, MAX_TITLE, MAX_TAGS, MAX_TAG, MAX_AUTHOR = 500, 300, 20, 100, 200
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+_get = dict.get  # skips FeedParserDict's key aliasing (and its DeprecationWarnings)
+_TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "ref", "ref_src", "_ga"}
+)
+_SY_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
+_XML_ENCODING = re.compile(rb"^<\?.*encoding=['\"](.*?)['\"].*\?>")  # as feedparser reads it
+_LEGACY_ENCODINGS = frozenset({"cp1252", "latin_1", "iso8859_15", "ascii"})
+_DOCTYPE_DECL = re.compile(
+    rb"<!DOCTYPE(?:[^\[>\"']++|\"[^\"]*+\"|'[^']*+')*+"
+    rb"(?P<subset>\[(?:[^\]\"'<]++|\"[^\"]*+\"|'[^']*+'|<!--.*?-->|<)*+\])?\s*+>",
+    re.DOTALL,
+)
+_CHAR_REFS = re.compile(rb"(?:&#(?:x[0-9a-f]{1,32}|\d{1,32});)+", re.I)  # runs, to pair surrogates
+_XML_CHAR = re.compile("[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ENTITY_REFUSAL = (
+    "The feed declares its own XML entities in a form we cannot safely remove; refused to"
+    " read it (entity declarations can be used for attacks)."
+)
+_LANGUAGE = re.compile(r"\s*([A-Za-z]{2,3})(?![A-Za-z])")
+_IMG_TAG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s"'>]+))[^>]*""", re.I)
+_TINY_IMG = re.compile(r"""\b(?:width|height)\s*=\s*["']?[01](?![\d.])""", re.I)
+_IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])", re.I)
+_YOUTUBE = re.compile(
+    r"^https?://(?:[\w-]+\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|shorts/|embed/|live/|v/)"
+    r"|youtube-nocookie\.com/embed/|youtu\.be/)([\w-]{11})(?![\w-])",
+    re.I,
+)
+_YOUTUBE_WATCH = "https://www.youtube.com/watch?v="
+_VIMEO = re.compile(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:.*/)?(\d{4,})(?:[/?#]|$)", re.I)
+_PEERTUBE = re.compile(
+    r"^https?://([^/?#]+)/(?:videos/(?:watch|embed)|w)/"
+    r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9A-HJ-NP-Za-km-z]{22})"
+    r"(?:[/?#]|$)",
+    re.I,
+)
+_DURATION = re.compile(r"^\s*(?:(\d+):)??(?:(\d+):)?(\d+)(?:[.,]\d+)?\s*$")
+
+
+def parse_feed(
+    content: bytes, *, url: str, fetched_at: datetime, content_type: str = ""
+) -> ParsedFeed:
+    """Parse one fetched document; raise ParseError only when nothing usable is in it."""
+    if not isinstance(content, bytes):  # feedparser would open a str as a path or URL
+        raise TypeError("parse_feed takes the fetched bytes")
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    fetched_at = fetched_at.astimezone(UTC)
+    if not content.strip():
+        raise ParseError("The document is empty.")
+    first = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if first in (b"{", b"[") or (first != b"<" and "json" in content_type.lower()):
+        try:
+            result = jsonfeed.parse(content)
+        except jsonfeed.JSONFeedError as exc:
+            raise ParseError(str(exc)) from exc
+        warnings = list(result["warnings"])
+    else:
+        result, warnings = _parse_xml(content, url, content_type)
+    feed = result["feed"]
+    info = FeedInfo(
+        title=clean_text(_get(feed, "title") or "", max_length=MAX_TITLE),
+        link=safe_url(_get(feed, "link"), base_url=url),
+        language=_language(_get(feed, "language")),
+        ttl_minutes=_ttl_minutes(feed),
+    )
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    repeated = flagged = 0
+    for position, raw in enumerate(result["entries"], start=1):
+        try:
+            entry = _build_entry(raw, url, info.language, fetched_at)
+        except Exception as exc:  # one broken entry must not poison its neighbours
+            warnings.append(f"Skipped entry {position}: it could not be read ({exc!r:.120}).")
+            continue
+        if entry.identity in seen:
+            repeated += 1
+            continue
+        seen.add(entry.identity)
+        flagged += entry.date_flagged
+        entries.append(entry)
+    if repeated:
+        warnings.append(f"Skipped {repeated} entries that repeat an earlier entry's id.")
+    if flagged:
+        warnings.append(
+            f"{flagged} entries had an unusable date (unreadable, before 1990 or in the future);"
+            " used the fetch time instead."
+        )
+    return ParsedFeed(info=info, entries=entries, warnings=warnings, format=result["version"])
+
+
+def _parse_xml(content: bytes, url: str, content_type: str) -> tuple[dict, list[str]]:
+    warnings: list[str] = []
+    bom = codecs.BOM_UTF8 if content.startswith(codecs.BOM_UTF8) else b""
+    data = content[len(bom) :]
+    if data[:1].isspace() and data.lstrip()[:5] == b"<?xml":
+        data = data.lstrip()  # blank lines before the declaration are fatal to expat
+        warnings.append("Removed blank space before the XML declaration.")
+    data = bom + _without_entity_declarations(data, warnings)
+
+    charset = _charset(content_type)
+    match = _XML_ENCODING.match(data[len(bom) :])
+    declared = charset or (match.group(1).decode("ascii", "replace").strip() if match else "")
+    if _codec(declared) in _LEGACY_ENCODINGS and not data.isascii() and _is_utf8(data):
+        warnings.append(f"Declared encoding ({declared}) was wrong; the bytes are UTF-8.")
+        charset = "utf-8"
+    # Always an XML type: text/* or no type makes feedparser assume ASCII or Latin-1 and ignore
+    # the document's declaration. No content-location: given a base URI, feedparser re-joins it
+    # at every element (~25% of its time on long feeds); we resolve the URLs we keep ourselves.
+    headers = {"content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
+    try:
+        result = _feedparser(data, headers)
+    except Exception as exc:  # feedparser's fallback parser crashes on some broken documents
+        repaired = _CHAR_REFS.sub(_repair_char_refs, data) if b"&#" in data else data
+        try:
+            if repaired == data:
+                raise
+            result = _feedparser(repaired, headers)
+        except Exception as again:
+            name = type(again).__name__
+            raise ParseError(
+                f"This is not a readable feed: it is too damaged to parse ({name})."
+            ) from exc
+        data = repaired
+        warnings.append("Replaced invalid character references (such as halves of an emoji).")
+    actual = result.get("encoding") or ""
+    if actual and _codec(actual) != _codec(charset or declared or "utf-8"):
+        warnings.append(
+            f"Declared encoding ({declared}) was wrong; read as {actual}."
+            if declared
+            else f"No encoding was declared and the bytes are not UTF-8; read as {actual}."
+        )
+    entries, feed, version = result["entries"], result["feed"], result.get("version") or ""
+    if not entries and not _get(feed, "title") and (not version or result.get("bozo")):
+        raise ParseError(_problem(result, content, fatal=True))
+    if result.get("bozo") and (problem := _problem(result, data, fatal=False)):
+        warnings.append(problem)
+    return {"feed": feed, "entries": entries, "version": version}, warnings
+
+
+def _feedparser(data: bytes, headers: dict[str, str]) -> dict:
+    return feedparser.parse(
+        data, sanitize_html=False, resolve_relative_uris=False, response_headers=headers
+    )
+
+
+def _without_entity_declarations(data: bytes, warnings: list[str]) -> bytes:
+    """Cut a DOCTYPE internal subset that declares entities, or refuse the document.
+
+    expat fetches no external entities here, but a nested-entity ("billion laughs") bomb still
+    costs it ~1 s and ~70 MB before its amplification limit trips; no real feed needs them.
+    """
+    if b"\x00" in data[:4]:  # UTF-16/32: the subset cannot be cut safely at byte level
+        probe = data.replace(b"\x00", b"")
+        if b"<!DOCTYPE" in probe and b"<!ENTITY" in probe:
+            raise ParseError(_ENTITY_REFUSAL)
+        return data
+    start = data.find(b"<!DOCTYPE")
+    if start < 0 or data.find(b"<!ENTITY", start) < 0:
+        return data
+    match = _DOCTYPE_DECL.match(data, start)
+    if match is None:
+        raise ParseError(_ENTITY_REFUSAL)
+    if b"<!ENTITY" not in (match.group("subset") or b""):
+        return data
+    warnings.append("Ignored entity declarations in the DOCTYPE; XML entities are never expanded.")
+    newlines = b"\n" * match.group("subset").count(b"\n")  # keep line numbers in messages
+    return data[: match.start("subset")] + newlines + data[match.end("subset") :]
+
+
+def _repair_char_refs(match: re.Match) -> bytes:
+    """Rewrite a run of character references so each names a valid XML character.
+
+    Some generators write an emoji as two UTF-16 halves ("&#55357;&#56832;"); expat rejects
+    those and feedparser's fallback parser crashes on them, losing the whole feed.
+    """
+    codes = [int(n[1:], 16) if n[:1] in b"xX" else int(n) for n in match[0][2:-1].split(b";&#")]
+    text = "".join(chr(code) if code < 0x110000 else "\ufffd" for code in codes)
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return "".join(f"&#{ord(c) if _XML_CHAR.match(c) else 0xFFFD};" for c in text).encode()
+
+
+def _problem(result: dict, data: bytes, *, fatal: bool) -> str:
+    """Plain words for what feedparser found wrong (the encoding is reported separately)."""
+    exc = result.get("bozo_exception")
+    if fatal and re.search(rb"<html|<!doctype html", data[:4096], re.I):
+        return "This is an HTML web page, not a feed."
+    if isinstance(exc, xml.sax.SAXParseException):
+        line = exc.getLineNumber() or 0
+        if not data.removeprefix(codecs.BOM_UTF8).startswith(b"<?xml"):
+            line -= 1  # feedparser prepended an XML declaration line
+        what = f"{exc.getMessage()} at line {line}" if line > 0 else exc.getMessage()
+        if fatal:
+            return f"This is not a readable feed: the XML is broken ({what})."
+        return f"The feed is not well-formed XML ({what}); recovered what could be read."
+    if fatal:
+        return "This is not an RSS, Atom, RDF or JSON feed; nothing usable could be read."
+    if isinstance(exc, feedparser.CharacterEncodingUnknown):
+        return "Could not work out the character encoding; unreadable characters were replaced."
+    if exc is None or isinstance(exc, feedparser.CharacterEncodingOverride):
+        return ""
+    return f"The feed has errors ({exc}); recovered what could be read."
+
+
+def _build_entry(raw: dict, url: str, feed_language: str, fetched_at: datetime) -> Entry:
+    base = urljoin(url, xml_base) if (xml_base := _detail(raw, "base")) else url
+    link = _get(raw, "link")
+    if _get(raw, "guidislink") and link == _get(raw, "id"):
+        link = safe_url(link)  # feedparser copied a permalink guid: only a full URL will do
+    else:
+        link = safe_url(link, base_url=base)
+    title = _get(raw, "title") or ""
+    summary_html = _html(_get(raw, "summary"), _get(raw, "summary_detail"))
+    content_html = ""
+    for item in _get(raw, "content") or ():
+        if _get(item, "value"):
+            content_html = _html(item["value"], item)
+            if "html" in (_get(item, "type") or ""):
+                break
+    published, date_flagged = _published(raw, fetched_at)
+    updated = _moment(_get(raw, "updated_parsed"))
+    if updated and not EARLIEST <= updated <= fetched_at + FUTURE_SLACK:
+        updated = None
+
+    media = _media(raw, base)
+    kind, provider, video_id, video_url, carrier = _classify(raw, link, media, base)
+    carrier = carrier or next((m for m in media if not m.is_image), None)  # e.g. a torrent
+    duration = _duration(_get(raw, "itunes_duration")) or (carrier and carrier.duration)
+    if not duration:  # media:content may carry only a duration (Rutube does)
+        durations = (_duration(_get(item, "duration")) for item in _get(raw, "media_content") or ())
+        duration = next((d for d in durations if d), None)
+    thumbnail = _thumbnail(raw, media, base, content_html or summary_html)
+    tags = _tags(_get(raw, "tags"))
+    author = _author(raw)
+    enclosure = (carrier.url, carrier.mime, carrier.length) if carrier else ("", "", None)
+
+    identity = (_get(raw, "id") or "").strip() or (_strip_tracking(link) if link else "")
+    if not identity:
+        identity = "sha1:" + _sha1(title + "\n" + (content_html or summary_html))
+    if len(identity) > MAX_IDENTITY:
+        identity = "sha1:" + _sha1(identity)
+    fingerprint = (title, _get(raw, "summary") or "", content_html, link, author, thumbnail,
+                   *map(str, enclosure), video_url, str(duration), "\x1e".join(tags),
+                   _get(raw, "published") or "", _get(raw, "updated") or "")  # fmt: skip
+    return Entry(
+        identity=identity,
+        title=clean_text(title, max_length=MAX_TITLE),
+        summary_html=summary_html,
+        content_html=content_html,
+        link=link,
+        author=author,
+        published=published,
+        updated=updated,
+        date_flagged=date_flagged,
+        tags=tags,
+        language=_language(_get(raw, "language") or _detail(raw, "language")) or feed_language,
+        kind=kind,
+        video_provider=provider,
+        video_id=video_id,
+        video_url=video_url,
+        thumbnail_url=thumbnail,
+        enclosure_url=enclosure[0],
+        enclosure_type=enclosure[1],
+        enclosure_length=enclosure[2],
+        duration_seconds=duration or None,
+        content_hash=_sha1("\x1f".join(fingerprint)),
+        base_url=base,
+    )
+
+
+def _detail(raw: dict, key: str) -> str:
+    """A property feedparser records on each text field (xml:base, xml:lang)."""
+    for detail in (
+        _get(raw, "title_detail"),
+        _get(raw, "summary_detail"),
+        *_get(raw, "content", ()),
+    ):
+        if detail and _get(detail, key):
+            return detail[key]
+    return ""
+
+
+def _html(value: str | None, detail: dict | None) -> str:
+    if not value:
+        return ""
+    if detail and _get(detail, "type") == "text/plain":
+        return jsonfeed.text_to_html(value)
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+class _Media(NamedTuple):  # an enclosure, media:content or JSON attachment
+    url: str
+    mime: str
+    length: int | None
+    duration: int | None
+    is_image: bool
+    medium: str
+    width: int
+
+
+def _media(raw: dict, base: str) -> list[_Media]:
+    found: list[_Media] = []
+    seen: set[str] = set()
+    sources = [
+        (link, "href") for link in _get(raw, "links") or () if _get(link, "rel") == "enclosure"
+    ]
+    sources += [(item, "url") for item in _get(raw, "media_content") or ()]
+    for item, key in sources:
+        url = safe_url(_get(item, key), base_url=base)
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        mime = (_get(item, "type") or "").strip().lower()
+        medium = (_get(item, "medium") or "").strip().lower()
+        is_image = mime.startswith("image/") or medium == "image"
+        if not mime and not medium:
+            is_image = bool(_IMAGE_PATH.search(url))
+        length = _positive_int(_get(item, "length") or _get(item, "filesize"))
+        duration, width = _duration(_get(item, "duration")), _positive_int(_get(item, "width")) or 0
+        found.append(_Media(url, mime, length, duration, is_image, medium, width))
+    return found
+
+
+def _classify(raw: dict, link: str, media: list[_Media], base: str):
+    """Kind, provider, video id, watch URL, and the enclosure that carries the media."""
+    player = safe_url(_get(_get(raw, "media_player") or {}, "url"), base_url=base)
+    video = next((m for m in media if m.mime.startswith("video/") or m.medium == "video"), None)
+    audio = next((m for m in media if m.mime.startswith("audio/") or m.medium == "audio"), None)
+    if youtube_id := (_get(raw, "yt_videoid") or "").strip():
+        return "video", "youtube", youtube_id, _YOUTUBE_WATCH + youtube_id, video
+    for candidate in (link, *(m.url for m in media), player):
+        if not candidate:
+            continue
+        if match := _YOUTUBE.match(candidate):
+            return "video", "youtube", match[1], _YOUTUBE_WATCH + match[1], video
+        if match := _VIMEO.match(candidate):
+            return "video", "vimeo", match[1], f"https://vimeo.com/{match[1]}", video
+        if match := _PEERTUBE.match(candidate):
+            path = "videos/watch" if "-" in match[2] else "w"
+            return "video", "peertube", match[2], f"https://{match[1]}/{path}/{match[2]}", video
+    if video or player:  # a video file, or a media:player page (e.g. Rutube)
+        return "video", "", "", video.url if video else player, video
+    if audio:
+        return "audio", "", "", "", audio
+    return "article", "", "", "", None
+
+
+def _thumbnail(raw: dict, media: list[_Media], base: str, html_text: str) -> str:
+    for item in _get(raw, "media_thumbnail") or ():
+        url = safe_url(_get(item, "url"), base_url=base)
+        if url and not is_tracking_pixel(url, _get(item, "width"), _get(item, "height")):
+            return url
+    images = [m for m in media if m.is_image and not is_tracking_pixel(m.url)]
+    if images:
+        return max(images, key=lambda m: m.width).url  # the largest of several sizes
+    if url := safe_url(_get(_get(raw, "image") or {}, "href"), base_url=base):
+        return url
+    if html_text and "<img" in html_text.lower():
+        for match in _IMG_TAG.finditer(html_text):
+            src = (match[1] or match[2] or match[3]).replace("&amp;", "&")
+            url = safe_url(src, base_url=base)
+            if url and not is_tracking_pixel(url) and not _TINY_IMG.search(match[0]):
+                return url
+    return ""
+
+
+def _published(raw: dict, fetched_at: datetime) -> tuple[datetime, bool]:
+    """Publication time, or the fetch time (flagged when the feed's date was unusable)."""
+    moment = _moment(_get(raw, "published_parsed")) or _moment(_get(raw, "updated_parsed"))
+    if moment is None:
+        return fetched_at, any(_get(raw, key) for key in ("published", "updated", "created"))
+    if EARLIEST <= moment <= fetched_at + FUTURE_SLACK:
+        return moment, False
+    return fetched_at, True
+
+
+def _moment(parsed) -> datetime | None:
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:5], min(parsed[5], 59), tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _tags(raw_tags) -> list[str]:
+    tags: list[str] = []
+    seen: set[str] = set()
+    for tag in raw_tags or ():
+        text = clean_text(_get(tag, "term") or _get(tag, "label") or "", max_length=MAX_TAG)
+        if text and (key := text.casefold()) not in seen:
+            seen.add(key)
+            tags.append(text)
+            if len(tags) == MAX_TAGS:
+                break
+    return tags
+
+
+def _author(raw: dict) -> str:
+    """The author's name; a bare e-mail address is not shown on a public wall."""
+    name = _get(_get(raw, "author_detail") or {}, "name") or ""
+    if not name:
+        name = _get(raw, "author") or ""
+        if "@" in name and " " not in name.strip():
+            name = ""
+    return clean_text(name, max_length=MAX_AUTHOR)
+
+
+def _language(value: str | None) -> str:
+    match = _LANGUAGE.match(value or "")
+    return match[1].lower() if match else ""
+
+
+def _ttl_minutes(feed: dict) -> int | None:
+    if ttl := _positive_int(_get(feed, "ttl")):
+        return ttl
+    period = _SY_MINUTES.get((_get(feed, "sy_updateperiod") or "").strip().lower())
+    frequency = _positive_int(_get(feed, "sy_updatefrequency")) or 1
+    return max(1, period // frequency) if period else None
+
+
+def _duration(value) -> int | None:
+    """Seconds from itunes:duration ("1:02:03", "62:03", "3723") or a number."""
+    match = _DURATION.match(str(value)) if value not in (None, "") else None
+    if not match:
+        return None
+    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    return total if 0 < total < 10 * 86400 else None
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _strip_tracking(url: str) -> str:
+    """The link without campaign/click-tracking parameters, so re-tagged links stay one entry."""
+    if "?" not in url:
+        return url
+    parts = urlsplit(url)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair
+        and not (key := pair.split("=", 1)[0].lower()).startswith("utm_")
+        and key not in _TRACKING_PARAMS
+    ]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _charset(content_type: str) -> str:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'")
+    return ""
+
+
+def _codec(name: str) -> str:
+    try:
+        codec = codecs.lookup(name).name
+    except (LookupError, TypeError, ValueError):
+        return name.lower()
+    return "gb18030" if codec == "gb2312" else codec  # feedparser reads gb2312 as gb18030
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
