@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class FeedsConfig(AppConfig):
     name = "feeds"
     verbose_name = _("Feeds")
+
+    def ready(self) -> None:
+        from feeds.tasks import ensure_schedule
+
+        post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="feeds.ensure_schedule")

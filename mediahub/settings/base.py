@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_q",
+    "ninja",  # serves the API docs' assets itself instead of from a CDN
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -204,10 +205,15 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     }
 }
 
+# Partner API: requests per minute per token.
+API_RATE_LIMIT = int(env("API_RATE_LIMIT", "60"))
+
 # Feeds in: the safe fetcher's limits (feeds/fetch.py).
 FEEDS_ALLOW_PRIVATE_NETWORKS = env_bool("FEEDS_ALLOW_PRIVATE_NETWORKS")
 FEEDS_FETCH_TIMEOUT = float(env("FEEDS_FETCH_TIMEOUT", "10"))
 FEEDS_FETCH_DEADLINE = float(env("FEEDS_FETCH_DEADLINE", "20"))
+# Remote thumbnails are downloaded into our own media by a background task.
+FEEDS_FETCH_THUMBNAILS = env_bool("FEEDS_FETCH_THUMBNAILS", True)
 FEEDS_MAX_BYTES = int(env("FEEDS_MAX_BYTES", str(10 * 1024 * 1024)))
 FEEDS_USER_AGENT = env(
     "FEEDS_USER_AGENT",

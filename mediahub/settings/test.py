@@ -11,6 +11,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = BASE_DIR / "media" / "test"
+FEEDS_FETCH_THUMBNAILS = False  # tests that download thumbnails switch it on with a local server
 Q_CLUSTER = {**Q_CLUSTER, "sync": env("Q_SYNC", "true") == "true"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

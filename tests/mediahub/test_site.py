@@ -101,7 +101,13 @@ def test_load_demo_is_idempotent_and_prints_logins(capsys, client):
     counts = (Partner.objects.count(), Post.objects.count())
     call_command("load_demo")
     assert (Partner.objects.count(), Post.objects.count()) == counts
-    assert counts[0] >= 3 and counts[1] >= 10
+    assert counts[0] >= 3 and counts[1] >= 20
+    on_wall = Post.objects.on_wall()
+    assert {"article", "video", "audio"} <= set(on_wall.values_list("kind", flat=True))
+    assert on_wall.filter(origin=Post.Origin.FEED).count() >= 10
+    assert on_wall.filter(wijken__isnull=False).values("wijken").distinct().count() >= 4
+    assert not on_wall.filter(image__isnull=True).exists()
+    assert Post.objects.filter(status=Post.Status.PENDING).exists()  # something to moderate
     out = capsys.readouterr().out
     assert "redactie" in out and "muurkrant-demo" in out
     assert client.login(username="redactie", password="muurkrant-demo")

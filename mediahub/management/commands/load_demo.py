@@ -1,6 +1,9 @@
 """An idempotent demo: fictional partners, people, neighbourhoods and a wall full of posts."""
 
+import colorsys
+import io
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,7 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image, ImageDraw
 
+from feeds.ingest import ingest_document
+from feeds.models import Source
+from mediahub.images import import_image
 from mediahub.models import Membership, Partner
 from mediahub.roles import EDITORS, PARTNERS, ensure_groups
 from muurkrant.models import Post, Wijk
@@ -30,6 +37,14 @@ USERS = [
     ("redactie", EDITORS, None),
     ("stadsoog", PARTNERS, "rtv-stadsoog"),
     ("rivierstad", PARTNERS, "radio-rivierstad"),
+]
+DEMO_FEEDS = Path(__file__).resolve().parents[3] / "feeds" / "static" / "feeds" / "demo"
+SOURCES = [
+    # partner, bundled file, trusted
+    ("rtv-stadsoog", "rtv-stadsoog-nieuws.xml", True),
+    ("rtv-stadsoog", "rtv-stadsoog-video.xml", True),
+    ("radio-rivierstad", "radio-rivierstad-podcast.xml", False),
+    ("gemeente", "gemeente-nieuws.json", True),
 ]
 POSTS = [
     # partner, kind, title, summary, tags, wijken, hours ago
@@ -142,6 +157,8 @@ class Command(BaseCommand):
                 for name in WIJKEN
             }
             created = self.load_posts(partners, wijken)
+            created += self.load_sources(partners)
+            self.illustrate()
         self.stdout.write(f"Demo loaded: {len(partners)} partners, {created} new posts.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, partner in USERS:
@@ -200,3 +217,37 @@ class Command(BaseCommand):
             post.wijken.set([wijken[name] for name in wijk_names])
             created += 1
         return created
+
+    def load_sources(self, partners: dict[str, Partner]) -> int:
+        """Bundled feeds, ingested from disk now and served by the site for the queue worker."""
+        created = 0
+        for slug, filename, trusted in SOURCES:
+            url = f"{settings.SITE_URL}{settings.STATIC_URL}feeds/demo/{filename}"
+            source, _ = Source.objects.get_or_create(
+                url=url, defaults={"partner": partners[slug], "trusted": trusted}
+            )
+            created += ingest_document(source, (DEMO_FEEDS / filename).read_bytes()).new
+        return created
+
+    def illustrate(self) -> None:
+        """Give every demo post without a picture a generated one, so the wall looks lived in."""
+        for post in Post.objects.filter(image__isnull=True).select_related("partner"):
+            post.image = import_image(_picture(post.pk), title=post.title[:255])
+            post.image_alt = ""  # decorative: the card's title says what it is about
+            post.save(update_fields=["image", "image_alt"])
+
+
+def _picture(seed: int) -> bytes:
+    """A calm abstract landscape in a colour of its own: no stock photos in the repository."""
+    hue = (seed * 0.137) % 1
+    sky = tuple(int(c * 255) for c in colorsys.hsv_to_rgb(hue, 0.25, 0.95))
+    land = tuple(int(c * 255) for c in colorsys.hsv_to_rgb((hue + 0.3) % 1, 0.45, 0.6))
+    picture = Image.new("RGB", (960, 540), sky)
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((620 + seed % 150, 60, 740 + seed % 150, 180), fill=(255, 236, 170))
+    draw.polygon(
+        [(0, 380), (300, 260 + seed % 60), (620, 360), (960, 280), (960, 540), (0, 540)], fill=land
+    )
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,256 @@
+"""Fetching on schedule with django-q2: claim due sources, fetch, ingest, record, plan the next.
+
+django-q2 delivers at least once, so every task here is idempotent: a source is leased with a
+token before it is enqueued, a task whose token no longer matches does nothing, and ingesting
+the same document twice adds nothing.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_q.models import Schedule
+from django_q.tasks import async_task
+
+from feeds.fetch import FetchError, fetch
+from feeds.ingest import IngestSummary, ingest_document
+from feeds.models import MAX_BACKOFF, MIN_INTERVAL, FetchLog, Source
+from feeds.parse import ParseError
+from mediahub.images import ImageRejected, fetch_image
+from muurkrant.models import Post
+
+log = logging.getLogger(__name__)
+
+POLL_SCHEDULE = "feeds.poll"
+# Longer than django-q2's timeout + retry, so a lease outlives a task that is being retried.
+LEASE = timedelta(minutes=10)
+HISTORY = 50
+POLL_BATCH = 500
+
+
+@dataclass
+class Outcome:
+    source: Source
+    summary: IngestSummary | None = None
+    error: str = ""
+    not_modified: bool = False
+
+    def line(self) -> str:
+        summary = self.summary or IngestSummary()
+        text = f"{self.source.url}: {summary.line()}"
+        if self.not_modified:
+            text += " (not modified)"
+        if self.error:
+            text += f" error: {self.error}"
+        return text
+
+
+def claim(source_id: int, *, force: bool = False, now: datetime | None = None) -> datetime | None:
+    """Lease a source atomically; the lease's expiry is the token the fetch task must present."""
+    now = now or timezone.now()
+    lease_until = now + LEASE
+    candidates = Source.objects.filter(pk=source_id, active=True).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    if not force:
+        candidates = candidates.filter(next_fetch_at__lte=now)
+    return lease_until if candidates.update(lease_until=lease_until) == 1 else None
+
+
+def poll() -> int:
+    """The every-minute schedule: lease each due source and enqueue its fetch."""
+    enqueued = 0
+    for source_id in Source.objects.due().values_list("id", flat=True)[:POLL_BATCH]:
+        token = claim(source_id)
+        if token is not None:
+            async_task("feeds.tasks.fetch_leased", source_id, token.isoformat(), group="feeds")
+            enqueued += 1
+    return enqueued
+
+
+def enqueue_fetch(source: Source) -> None:
+    """ "Fetch now" from the admin: make the source due and lease it for a worker."""
+    Source.objects.filter(pk=source.pk).update(next_fetch_at=timezone.now())
+    token = claim(source.pk, force=True)
+    if token is not None:
+        async_task("feeds.tasks.fetch_leased", source.pk, token.isoformat(), group="feeds")
+
+
+def fetch_leased(source_id: int, token: str) -> str:
+    """Task body: fetch a source if our lease still holds; a stale duplicate does nothing."""
+    lease_until = datetime.fromisoformat(token)
+    source = Source.objects.filter(pk=source_id, lease_until=lease_until).first()
+    if source is None:
+        return "skipped: lease no longer held"
+    return refresh(source).line()
+
+
+def refresh(source: Source) -> Outcome:
+    """Fetch, ingest and record one source, then release its lease and plan the next fetch."""
+    started = timezone.now()
+    clock = time.monotonic()
+    outcome = Outcome(source)
+    log_row = FetchLog(source=source, started_at=started)
+    try:
+        result = fetch(
+            source.url, etag=source.etag or None, last_modified=source.last_modified or None
+        )
+    except FetchError as exc:
+        outcome.error = str(exc)
+        log_row.http_status = exc.status
+        _record_failure(source, exc, started)
+    else:
+        log_row.http_status = result.status
+        log_row.bytes_read = result.bytes_read
+        if result.status == 304:
+            outcome.not_modified = True
+            _record_success(source, started, result.max_age, None)
+        else:
+            try:
+                outcome.summary = ingest_document(
+                    source, result.content, content_type=result.content_type, fetched_at=started
+                )
+            except ParseError as exc:
+                outcome.error = str(exc)
+                _record_failure(source, FetchError(str(exc)), started)
+            else:
+                source.etag = (result.etag or "")[:500]
+                source.last_modified = (result.last_modified or "")[:100]
+                summary = outcome.summary
+                _record_success(
+                    source, started, result.max_age, summary.ttl_minutes, summary.warnings
+                )
+                _move(source, result.permanent_url)
+    log_row.duration_ms = int((time.monotonic() - clock) * 1000)
+    _finish_log(log_row, outcome)
+    if outcome.summary and outcome.summary.new_post_ids:
+        enqueue_thumbnails(outcome.summary.new_post_ids)
+    return outcome
+
+
+def next_interval(source: Source, hint_seconds: int | None = None) -> timedelta:
+    """The configured interval, stretched (never shortened) by what the feed asks, within bounds."""
+    seconds = max(source.fetch_interval, MIN_INTERVAL) * 60
+    if hint_seconds:
+        seconds = max(seconds, hint_seconds)
+    return min(timedelta(seconds=seconds), MAX_BACKOFF)
+
+
+def backoff(source: Source, errors: int) -> timedelta:
+    """Exponential back-off after failures: interval × 2^errors, at most a day."""
+    interval = max(source.fetch_interval, MIN_INTERVAL) * 60
+    return min(timedelta(seconds=interval * 2 ** min(errors, 20)), MAX_BACKOFF)
+
+
+def _record_success(
+    source: Source,
+    now: datetime,
+    max_age: int | None,
+    ttl_minutes: int | None,
+    warnings: list[str] | None = None,
+) -> None:
+    hints = [value for value in (max_age, (ttl_minutes or 0) * 60) if value]
+    source.last_fetched_at = source.last_success_at = now
+    source.error_count = 0
+    source.last_error = ""
+    if warnings is not None:
+        source.last_warning = " ".join(warnings)[:2000]
+    source.next_fetch_at = now + next_interval(source, max(hints) if hints else None)
+    source.lease_until = None
+    source.save(
+        update_fields=[
+            "last_fetched_at", "last_success_at", "error_count", "last_error", "last_warning",
+            "next_fetch_at", "lease_until", "etag", "last_modified",
+        ]
+    )  # fmt: skip
+
+
+def _record_failure(source: Source, exc: FetchError, now: datetime) -> None:
+    source.last_fetched_at = now
+    source.error_count += 1
+    source.last_error = str(exc)[:2000]
+    source.lease_until = None
+    if exc.gone:
+        source.active = False
+        source.deactivated_reason = str(exc)[:2000]
+    if exc.retry_after:
+        delay = max(timedelta(seconds=exc.retry_after), next_interval(source))
+    else:
+        delay = backoff(source, source.error_count)
+    source.next_fetch_at = now + delay
+    source.save(
+        update_fields=[
+            "last_fetched_at", "error_count", "last_error", "lease_until", "active",
+            "deactivated_reason", "next_fetch_at",
+        ]
+    )  # fmt: skip
+
+
+def _move(source: Source, permanent_url: str | None) -> None:
+    """A permanent redirect moves the source, unless another source already has that URL."""
+    if not permanent_url or permanent_url == source.url:
+        return
+    if Source.objects.filter(url=permanent_url).exclude(pk=source.pk).exists():
+        source.last_warning = f"Moved permanently to {permanent_url}, already registered."
+        source.save(update_fields=["last_warning"])
+        return
+    source.url = permanent_url[:2000]
+    source.save(update_fields=["url"])
+
+
+def _finish_log(log_row: FetchLog, outcome: Outcome) -> None:
+    if outcome.error:
+        log_row.outcome = FetchLog.Outcome.ERROR
+        log_row.error = outcome.error[:2000]
+    elif outcome.not_modified:
+        log_row.outcome = FetchLog.Outcome.NOT_MODIFIED
+    else:
+        log_row.outcome = FetchLog.Outcome.OK
+    if outcome.summary:
+        log_row.new = outcome.summary.new
+        log_row.updated = outcome.summary.updated
+        log_row.unchanged = outcome.summary.unchanged
+    with transaction.atomic():
+        log_row.save()
+        stale = FetchLog.objects.filter(source=log_row.source).values_list("id", flat=True)[
+            HISTORY:
+        ]
+        FetchLog.objects.filter(id__in=list(stale)).delete()
+
+
+def enqueue_thumbnails(post_ids: list[int]) -> None:
+    if getattr(settings, "FEEDS_FETCH_THUMBNAILS", True):
+        for post_id in post_ids:
+            async_task("feeds.tasks.download_thumbnail", post_id, group="thumbnails")
+
+
+def download_thumbnail(post_id: int) -> str:
+    """Bring a post's remote thumbnail into our own media; a failure never blocks the post."""
+    post = Post.objects.filter(pk=post_id, image__isnull=True).exclude(thumbnail_url="").first()
+    if post is None:
+        return "nothing to do"
+    try:
+        image = fetch_image(post.thumbnail_url, title=post.title[:255])
+    except (FetchError, ImageRejected) as exc:
+        log.info("Thumbnail for post %s not stored: %s", post_id, exc)
+        return f"failed: {exc}"
+    Post.objects.filter(pk=post_id, image__isnull=True).update(image=image, image_alt="")
+    return "stored"
+
+
+def ensure_schedule(**kwargs) -> None:
+    """Create or refresh the polling schedule by name, so running it twice changes nothing."""
+    Schedule.objects.update_or_create(
+        name=POLL_SCHEDULE,
+        defaults={
+            "func": "feeds.tasks.poll",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )

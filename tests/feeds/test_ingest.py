@@ -1,0 +1,159 @@
+"""Entries into posts: every corpus feed, dedupe, moderation, sanitising once, updates."""
+
+import re
+
+import pytest
+
+from feeds.ingest import ingest_document
+from feeds.models import Source
+from feeds.parse import ParseError
+from muurkrant.models import ModerationSettings, Post, Wijk
+from tests.feeds.factories import CORPUS, SAMPLES, make_source, rss
+from tests.html_checks import assert_harmless
+
+CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md")
+
+
+def test_the_corpus_is_there():
+    assert len(CORPUS_FILES) == 41
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_corpus_feed_ingests_and_a_second_pass_adds_nothing(path, partner):
+    source = make_source(partner, f"https://feeds.example.org/{path.name}")
+    first = ingest_document(source, path.read_bytes())
+    stored = Post.objects.filter(source=source)
+    assert stored.count() == first.new
+    assert first.updated == 0
+    second = ingest_document(source, path.read_bytes())
+    assert (second.new, second.updated, second.unchanged) == (0, 0, first.new)
+    assert stored.count() == first.new
+    for post in stored:
+        assert post.partner == partner and post.origin == Post.Origin.FEED
+        assert post.title and "<" not in post.title
+        assert_harmless(post.body)
+        assert post.link == "" or post.link.startswith(("http://", "https://"))
+
+
+@pytest.mark.django_db
+def test_youtube_channel_becomes_video_posts(partner):
+    source = make_source(partner, "https://www.youtube.com/feeds/videos.xml?channel_id=x")
+    ingest_document(source, (CORPUS / "youtube" / "pbs-spacetime-channel.xml").read_bytes())
+    videos = Post.objects.filter(source=source)
+    assert videos.count() == 14
+    assert set(videos.values_list("kind", flat=True)) == {"video"}
+    assert all(len(p.video_id) == 11 and p.video_provider == "youtube" for p in videos)
+    assert all(p.thumbnail_url.startswith("https://") for p in videos)
+
+
+@pytest.mark.django_db
+def test_podcast_becomes_audio_posts_with_duration(partner):
+    source = make_source(partner, "https://podcast.example.org/feed")
+    ingest_document(source, (CORPUS / "podcast" / "nrk-loerdagsraadet.xml").read_bytes())
+    episodes = Post.objects.filter(source=source)
+    assert episodes.count() == 21
+    assert all(p.kind == "audio" and p.duration_seconds and p.enclosure_url for p in episodes)
+
+
+@pytest.mark.django_db
+def test_trusted_sources_publish_and_others_wait_for_moderation(partner):
+    trusted = make_source(partner, "https://a.example.org/feed", trusted=True)
+    untrusted = make_source(partner, "https://b.example.org/feed")
+    ingest_document(trusted, rss(("1", "Eerste")))
+    ingest_document(untrusted, rss(("1", "Eerste")))
+    assert Post.objects.get(source=trusted).status == Post.Status.PUBLISHED
+    assert Post.objects.get(source=untrusted).status == Post.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_a_moderation_keyword_holds_back_even_a_trusted_source(partner):
+    settings = ModerationSettings.load()
+    settings.keywords = "Aanslag\n"
+    settings.save()
+    source = make_source(partner, "https://a.example.org/feed", trusted=True)
+    ingest_document(source, rss(("1", "Gewoon nieuws"), ("2", "Verijdelde aanslag in haven")))
+    statuses = dict(Post.objects.values_list("identity", "status"))
+    assert statuses == {"1": Post.Status.PUBLISHED, "2": Post.Status.PENDING}
+
+
+@pytest.mark.django_db
+def test_changed_entries_are_updated_and_keep_their_moderation(partner):
+    source = make_source(partner, "https://a.example.org/feed")
+    ingest_document(source, rss(("1", "Oude titel"), ("2", "Blijft")))
+    post = Post.objects.get(identity="1")
+    post.status = Post.Status.REJECTED
+    post.rejection_reason = "Geen lokaal nieuws"
+    post.save()
+    summary = ingest_document(source, rss(("1", "Nieuwe titel"), ("2", "Blijft")))
+    assert (summary.new, summary.updated, summary.unchanged) == (0, 1, 1)
+    post.refresh_from_db()
+    assert post.title == "Nieuwe titel"
+    assert post.status == Post.Status.REJECTED
+    assert post.rejection_reason == "Geen lokaal nieuws"
+
+
+@pytest.mark.django_db
+def test_the_same_guid_twice_in_one_document_makes_one_post(partner):
+    source = make_source(partner, "https://a.example.org/feed")
+    summary = ingest_document(source, (SAMPLES / "duplicate-guid.xml").read_bytes())
+    assert Post.objects.filter(source=source).count() == summary.new
+    identities = list(Post.objects.values_list("identity", flat=True))
+    assert len(identities) == len(set(identities))
+
+
+@pytest.mark.django_db
+def test_hostile_fields_are_stored_harmless(partner):
+    source = make_source(partner, "https://a.example.org/feed", trusted=True)
+    ingest_document(source, (SAMPLES / "hostile-fields.xml").read_bytes())
+    for post in Post.objects.filter(source=source):
+        for value in (post.title, post.summary):
+            assert not re.search(r"<\s*[a-z/!]", value, re.I), value  # plain text, no tags
+        assert_harmless(post.body)
+        assert not post.link.startswith("javascript")
+        assert not post.enclosure_url.startswith("javascript")
+        for tag in post.tags.names():
+            assert "<" not in tag and "script" not in tag.lower()
+
+
+@pytest.mark.django_db
+def test_categories_become_tags_and_known_wijken(partner):
+    Wijk.objects.create(name="Havenkwartier", slug="havenkwartier")
+    source = make_source(partner, "https://a.example.org/feed")
+    extra = ""
+    doc = rss(("1", "Kade"), extra=extra).replace(
+        b"<title>Kade</title>",
+        b"<title>Kade</title><category>Havenkwartier</category>"
+        b"<category>Verkeer</category><category>verkeer</category>",
+    )
+    ingest_document(source, doc)
+    post = Post.objects.get(identity="1")
+    assert sorted(name.lower() for name in post.tags.names()) == ["havenkwartier", "verkeer"]
+    assert list(post.wijken.values_list("slug", flat=True)) == ["havenkwartier"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content", [b"", b"not a feed at all", b"<html><body>Hi</body></html>"])
+def test_a_document_that_yields_nothing_is_an_error_and_touches_nothing(partner, content):
+    source = make_source(partner, "https://a.example.org/feed")
+    ingest_document(source, rss(("1", "Bewaard")))
+    with pytest.raises(ParseError):
+        ingest_document(source, content)
+    assert list(Post.objects.values_list("title", flat=True)) == ["Bewaard"]
+
+
+@pytest.mark.django_db
+def test_feed_title_and_site_are_remembered(partner):
+    source = make_source(partner, "https://a.example.org/feed")
+    ingest_document(source, rss(("1", "Een"), title="Omroep West Nieuws"))
+    source = Source.objects.get(pk=source.pk)
+    assert source.title == "Omroep West Nieuws"
+    assert source.site_url == "https://omroep.example.nl/"
+
+
+@pytest.mark.django_db
+def test_ingested_posts_are_found_by_search(partner):
+    source = make_source(partner, "https://a.example.org/feed", trusted=True)
+    ingest_document(source, rss(("1", "Fietsbrug geopend"), ("2", "Markt verplaatst")))
+    found = list(Post.objects.published().search("fietsbrug"))
+    assert [post.identity for post in found] == ["1"]
