@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import BaseLogEntry, BaseLogEntryManager, Page
 from wagtail.search import index
 
 
@@ -104,6 +105,50 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.partner}"
+
+
+class PartnerLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        partner_id = instance.pk if isinstance(instance, Partner) else instance.partner_id
+        return super().log_action(
+            instance, action, object_id=str(instance.pk), partner_id=partner_id, **kwargs
+        )
+
+    def for_instance(self, instance):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+            object_id=str(instance.pk),
+        )
+
+    def viewable_by_user(self, user):
+        """Editors see every partner's entries; everyone else only their own partners'.
+
+        (Wagtail's generic rule caches content types on the user across log models, which
+        would hide these entries; partner ownership is the rule that matters here anyway.)
+        """
+        if user.is_superuser or user.has_perm("mediahub.moderate_all"):
+            return self.all()
+        return self.filter(partner__in=Partner.objects.for_user(user))
+
+
+class PartnerLogEntry(BaseLogEntry):
+    """Audit log of partner-owned objects (posts, sources, partners), kept apart from Wagtail's
+    generic log so that reports such as site history only show partners their own entries."""
+
+    object_id = models.CharField(max_length=255, db_index=True)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PartnerLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("partner log entry")
+        verbose_name_plural = _("partner log entries")
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.object_verbose_name} {self.object_id}"
 
 
 class HomePage(Page):

@@ -8,13 +8,15 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from mediahub.models import Membership, Partner
+from feeds.models import Source
+from mediahub.models import Membership, Partner, PartnerLogEntry
 from mediahub.permissions import (
     ModeratorsOnlyPermissionPolicy,
     PartnerPermissionPolicy,
     PartnerScopedSnippetViewSet,
     ScopedDeleteBulkAction,
 )
+from muurkrant.models import Post
 
 register_permission_policy(Partner, PartnerPermissionPolicy(Partner))
 register_permission_policy(Membership, ModeratorsOnlyPermissionPolicy(Membership))
@@ -43,3 +45,10 @@ class MembershipViewSet(SnippetViewSet):
 
 # Runs after Wagtail's own bulk delete (order 0) so that this one replaces it.
 hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=1)
+
+
+@hooks.register("register_log_actions")
+def register_partner_log(actions) -> None:
+    """Partner-owned objects log to PartnerLogEntry, which reports scope to the user's partners."""
+    for model in (Partner, Post, Source):
+        actions.register_model(model, PartnerLogEntry)

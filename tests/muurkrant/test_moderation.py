@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 from django.test import Client
-from wagtail.models import ModelLogEntry
 
+from mediahub.models import PartnerLogEntry
 from muurkrant.models import AbuseReport, ModerationSettings, Post
 from muurkrant.moderation import record_report
 
@@ -28,8 +28,8 @@ def decide(client, post: Post, decision: str, **data):
     return client.post(f"{POSTS}moderate/{post.pk}/{decision}/", data)
 
 
-def last_log(post: Post) -> ModelLogEntry:
-    return ModelLogEntry.objects.for_instance(post).order_by("-id").first()
+def last_log(post: Post) -> PartnerLogEntry:
+    return PartnerLogEntry.objects.for_instance(post).order_by("-id").first()
 
 
 def test_editor_approves_and_the_audit_log_says_who(editor_client, editor, pending):
@@ -47,7 +47,7 @@ def test_reject_needs_a_reason(editor_client, pending):
 
     pending.refresh_from_db()
     assert pending.status == "pending"
-    assert not ModelLogEntry.objects.for_instance(pending).exists()
+    assert not PartnerLogEntry.objects.for_instance(pending).exists()
 
 
 def test_reject_tells_the_partner_why(
@@ -98,7 +98,7 @@ def test_hide_pin_and_expire(editor_client, make_post):
     post.refresh_from_db()
     assert post.status == "hidden"
     assert post.pinned_until.year == post.expires_at.year == 2030
-    actions = list(ModelLogEntry.objects.for_instance(post).values_list("action", flat=True))
+    actions = list(PartnerLogEntry.objects.for_instance(post).values_list("action", flat=True))
     assert sorted(actions) == ["muurkrant.expire", "muurkrant.hide", "muurkrant.pin"]
 
 
@@ -163,7 +163,7 @@ def test_bulk_approve(editor_client, editor, make_post):
 
     assert response.status_code == 302
     assert set(Post.objects.values_list("status", flat=True)) == {"published"}
-    assert ModelLogEntry.objects.filter(action="muurkrant.approve", user=editor).count() == 2
+    assert PartnerLogEntry.objects.filter(action="muurkrant.approve", user=editor).count() == 2
 
 
 def test_bulk_reject_needs_a_reason(editor_client, make_post):
