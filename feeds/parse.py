@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import feedparser
 
 from feeds import jsonfeed
+from feeds.video import video_from_url, youtube_watch_url
 from mediahub.sanitize import clean_text, is_tracking_pixel, safe_url
 
 __all__ = ["Entry", "FeedInfo", "ParseError", "ParsedFeed", "parse_feed"]
@@ -95,19 +96,6 @@ _LANGUAGE = re.compile(r"\s*([A-Za-z]{2,3})(?![A-Za-z])")
 _IMG_TAG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s"'>]+))[^>]*""", re.I)
 _TINY_IMG = re.compile(r"""\b(?:width|height)\s*=\s*["']?[01](?![\d.])""", re.I)
 _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])", re.I)
-_YOUTUBE = re.compile(
-    r"^https?://(?:[\w-]+\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|shorts/|embed/|live/|v/)"
-    r"|youtube-nocookie\.com/embed/|youtu\.be/)([\w-]{11})(?![\w-])",
-    re.I,
-)
-_YOUTUBE_WATCH = "https://www.youtube.com/watch?v="
-_VIMEO = re.compile(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:.*/)?(\d{4,})(?:[/?#]|$)", re.I)
-_PEERTUBE = re.compile(
-    r"^https?://([^/?#]+)/(?:videos/(?:watch|embed)|w)/"
-    r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9A-HJ-NP-Za-km-z]{22})"
-    r"(?:[/?#]|$)",
-    re.I,
-)
 _DURATION = re.compile(r"^\s*(?:(\d+):)??(?:(\d+):)?(\d+)(?:[.,]\d+)?\s*$")
 
 
@@ -401,17 +389,12 @@ def _classify(raw: dict, link: str, media: list[_Media], base: str):
     video = next((m for m in media if m.mime.startswith("video/") or m.medium == "video"), None)
     audio = next((m for m in media if m.mime.startswith("audio/") or m.medium == "audio"), None)
     if youtube_id := (_get(raw, "yt_videoid") or "").strip():
-        return "video", "youtube", youtube_id, _YOUTUBE_WATCH + youtube_id, video
+        return "video", "youtube", youtube_id, youtube_watch_url(youtube_id), video
     for candidate in (link, *(m.url for m in media), player):
         if not candidate:
             continue
-        if match := _YOUTUBE.match(candidate):
-            return "video", "youtube", match[1], _YOUTUBE_WATCH + match[1], video
-        if match := _VIMEO.match(candidate):
-            return "video", "vimeo", match[1], f"https://vimeo.com/{match[1]}", video
-        if match := _PEERTUBE.match(candidate):
-            path = "videos/watch" if "-" in match[2] else "w"
-            return "video", "peertube", match[2], f"https://{match[1]}/{path}/{match[2]}", video
+        if found := video_from_url(candidate):
+            return "video", *found, video
     if video or player:  # a video file, or a media:player page (e.g. Rutube)
         return "video", "", "", video.url if video else player, video
     if audio:

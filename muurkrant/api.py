@@ -7,7 +7,6 @@ sanitiser and every image the safe importer, exactly as posts from the admin and
 
 import hashlib
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from wagtail.log_actions import log
 from wagtail.models import APIToken
 
 from feeds.fetch import FetchError
+from feeds.video import video_from_url
 from mediahub.images import ImageRejected, fetch_image, import_image
 from mediahub.models import Partner
 from mediahub.sanitize import clean_html, clean_text, safe_url
@@ -47,19 +47,6 @@ MAX_IDEMPOTENCY_KEY = 200
 TAKEOVER_LINE = "Overgenomen van"
 _LIST_FIELDS = frozenset({"tags", "wijken"})
 _LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
-
-_YOUTUBE = re.compile(
-    r"^https?://(?:[\w-]+\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|shorts/|embed/|live/)"
-    r"|youtube-nocookie\.com/embed/|youtu\.be/)([\w-]{11})(?![\w-])",
-    re.IGNORECASE,
-)
-_VIMEO = re.compile(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:.*/)?(\d{4,})(?:[/?#]|$)", re.I)
-_PEERTUBE = re.compile(
-    r"^https?://([^/?#@]+)/(?:videos/(?:watch|embed)|w)/"
-    r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9A-HJ-NP-Za-km-z]{22})"
-    r"(?:[/?#]|$)",
-    re.IGNORECASE,
-)
 
 
 # --- authentication and rate limit -------------------------------------------------------
@@ -187,18 +174,6 @@ def _invalid(field: str, message: str, *, where: str = "payload") -> ValidationE
 # --- input ------------------------------------------------------------------------------
 
 
-def parse_video_url(url: str) -> tuple[str, str, str] | None:
-    """(provider, video id, canonical watch URL) for YouTube, Vimeo and PeerTube links."""
-    if match := _YOUTUBE.match(url):
-        return "youtube", match[1], f"https://www.youtube.com/watch?v={match[1]}"
-    if match := _VIMEO.match(url):
-        return "vimeo", match[1], f"https://vimeo.com/{match[1]}"
-    if match := _PEERTUBE.match(url):
-        path = "videos/watch" if "-" in match[2] else "w"
-        return "peertube", match[2], f"https://{match[1].lower()}/{path}/{match[2]}"
-    return None
-
-
 def _plain(limit: int) -> Callable[[str], str]:
     def clean(value: str) -> str:
         value = clean_text(value)
@@ -228,7 +203,7 @@ def _http_url(value: str) -> str:
 def _video_url(value: str) -> str:
     if not value.strip():
         return ""
-    video = parse_video_url(_http_url(value))
+    video = video_from_url(_http_url(value))
     if video is None:
         raise ValueError("must be a YouTube, Vimeo or PeerTube video URL")
     return video[2]
@@ -470,7 +445,7 @@ def _image(request: HttpRequest, image_url: str, alt: str, title: str):
 
 
 def _set_video(post: Post, video_url: str) -> None:
-    video = parse_video_url(video_url) if video_url else None
+    video = video_from_url(video_url) if video_url else None
     post.video_url = video[2] if video else ""
     post.video_provider = video[0] if video else ""
     post.video_id = video[1] if video else ""
