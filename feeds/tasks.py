@@ -27,8 +27,9 @@ from muurkrant.models import Post
 log = logging.getLogger(__name__)
 
 POLL_SCHEDULE = "feeds.poll"
-# Longer than django-q2's timeout + retry, so a lease outlives a task that is being retried.
-LEASE = timedelta(minutes=10)
+# Longer than django-q2's timeout + retry, so a lease outlives a task that is being retried;
+# FEEDS_LEASE_SECONDS shortens it where a lost worker's sources must come back sooner (tests).
+LEASE = timedelta(seconds=getattr(settings, "FEEDS_LEASE_SECONDS", 600))
 HISTORY = 50
 POLL_BATCH = 500
 
@@ -63,14 +64,21 @@ def claim(source_id: int, *, force: bool = False, now: datetime | None = None) -
 
 
 def poll() -> int:
-    """The every-minute schedule: lease each due source and enqueue its fetch."""
+    """The every-minute schedule: lease each due source and enqueue its fetch.
+
+    Batch after batch until none is due, so a cycle covers every source however many there
+    are; a leased source is no longer due, so each batch is new work.
+    """
     enqueued = 0
-    for source_id in Source.objects.due().values_list("id", flat=True)[:POLL_BATCH]:
-        token = claim(source_id)
-        if token is not None:
-            async_task("feeds.tasks.fetch_leased", source_id, token.isoformat(), group="feeds")
-            enqueued += 1
-    return enqueued
+    while True:
+        batch = list(Source.objects.due().values_list("id", flat=True)[:POLL_BATCH])
+        for source_id in batch:
+            token = claim(source_id)
+            if token is not None:
+                async_task("feeds.tasks.fetch_leased", source_id, token.isoformat(), group="feeds")
+                enqueued += 1
+        if len(batch) < POLL_BATCH:
+            return enqueued
 
 
 def enqueue_fetch(source: Source) -> None:

@@ -215,6 +215,8 @@ FEEDS_FETCH_DEADLINE = float(env("FEEDS_FETCH_DEADLINE", "20"))
 # Remote thumbnails are downloaded into our own media by a background task.
 FEEDS_FETCH_THUMBNAILS = env_bool("FEEDS_FETCH_THUMBNAILS", True)
 FEEDS_MAX_BYTES = int(env("FEEDS_MAX_BYTES", str(10 * 1024 * 1024)))
+# How long a worker holds a source it is fetching; a lost worker's sources return after it.
+FEEDS_LEASE_SECONDS = int(env("FEEDS_LEASE_SECONDS", "600"))
 FEEDS_USER_AGENT = env(
     "FEEDS_USER_AGENT",
     "Mediahub/1.0 (+{}/over/; local news feed reader)".format(

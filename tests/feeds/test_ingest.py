@@ -157,3 +157,28 @@ def test_ingested_posts_are_found_by_search(partner):
     ingest_document(source, rss(("1", "Fietsbrug geopend"), ("2", "Markt verplaatst")))
     found = list(Post.objects.published().search("fietsbrug"))
     assert [post.identity for post in found] == ["1"]
+
+
+@pytest.mark.django_db
+def test_the_same_bytes_again_are_not_parsed_again(partner, monkeypatch):
+    source = make_source(partner, "https://feeds.example.org/same.xml")
+    doc = rss(("1", "Een"), ("2", "Twee"))
+    ingest_document(source, doc)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr("feeds.ingest.parse_feed", no_parsing)
+    summary = ingest_document(source, doc)
+    assert (summary.new, summary.updated, summary.unchanged) == (0, 0, 2)
+
+
+@pytest.mark.django_db
+def test_the_same_bytes_bring_back_a_deleted_post(partner):
+    source = make_source(partner, "https://feeds.example.org/deleted.xml")
+    doc = rss(("1", "Een"), ("2", "Twee"))
+    ingest_document(source, doc)
+    Post.objects.filter(source=source, identity="1").delete()
+    summary = ingest_document(source, doc)
+    assert (summary.new, summary.unchanged) == (1, 1)
+    assert Post.objects.filter(source=source).count() == 2

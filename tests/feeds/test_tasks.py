@@ -171,3 +171,12 @@ def test_ssrf_sources_are_refused_without_a_request(http_server, partner, settin
     assert outcome.error
     assert http_server.requests == []
     assert Post.objects.count() == 0
+
+
+def test_poll_takes_every_due_source_in_batches(http_server, partner, monkeypatch):
+    monkeypatch.setattr("feeds.tasks.POLL_BATCH", 2)
+    for number in range(5):
+        http_server.route(f"/feed{number}", body=rss((str(number), "Een")))
+        make_source(partner, http_server.url(f"/feed{number}"))
+    assert poll() == 5
+    assert sorted(http_server.paths) == [f"/feed{number}" for number in range(5)]
