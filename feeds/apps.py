@@ -8,6 +8,8 @@ class FeedsConfig(AppConfig):
     verbose_name = _("Feeds")
 
     def ready(self) -> None:
+        from feeds import signals
         from feeds.tasks import ensure_schedule
 
+        signals.connect()
         post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="feeds.ensure_schedule")

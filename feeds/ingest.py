@@ -18,6 +18,7 @@ from wagtail.search.backends import get_search_backend
 
 from feeds.models import Source
 from feeds.parse import Entry, ParsedFeed, parse_feed
+from feeds.signals import posts_changed
 from mediahub.sanitize import clean_html, clean_text
 from muurkrant.models import Post, PostTag, Wijk
 from muurkrant.moderation import initial_status
@@ -97,6 +98,8 @@ def ingest_entries(source: Source, entries: Sequence[Entry]) -> IngestSummary:
     summary = IngestSummary()
     for start in range(0, len(entries), BATCH):
         _ingest_batch(source, entries[start : start + BATCH], summary)
+    if summary.new or summary.updated:
+        posts_changed([source.partner_id])  # bulk writes send no signals
     return summary
 
 

@@ -23,4 +23,5 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include("muurkrant.urls"))]
 urlpatterns += [path("api/v1/", include("muurkrant.api"))]
+urlpatterns += [path("", include("feeds.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]

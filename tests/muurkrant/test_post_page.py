@@ -30,7 +30,7 @@ def test_post_page_shows_the_post(client, make_post):
     assert 'href="/muurkrant/?wijk=noord"' in text
     assert "https://wa.me/?text=" in text
     assert "mailto:?subject=" in text
-    assert "<script" not in text  # no video, no script
+    assert "<script src" not in text  # no video, no script (JSON-LD data only)
 
 
 def test_wrong_or_missing_slug_redirects_permanently(client, make_post):

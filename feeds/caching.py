@@ -1,0 +1,69 @@
+"""Rendered feeds kept in the cache until a post changes, and HTTP validators for them.
+
+Invalidation is O(1): every cached body is keyed by a generation counter, and a change to any
+post bumps the counter. A conditional request is answered from the cached entry alone, without
+rendering and without the database.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+GENERATION_KEY = "feeds:generation"
+DEFAULT_CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A feed body with its validators, as stored in the cache."""
+
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: float
+
+
+def _fresh_generation() -> int:
+    # Starts from the clock, so a cache that was emptied never hands out an old generation.
+    return time.time_ns() // 1000
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        value = cache.get(GENERATION_KEY, 0)
+    return value
+
+
+def bump_generation() -> None:
+    """Makes every cached feed stale at once; called whenever a post changes."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def make_etag(body: bytes) -> str:
+    """A strong validator of the body itself, so a re-render of the same posts keeps its ETag."""
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
+def cached(key: str, render: Callable[[], Rendered]) -> Rendered:
+    """The rendered feed for this key in the current generation, rendering it on a miss.
+
+    Entries also expire after FEEDS_OUT_CACHE_SECONDS: posts expire with time, and a local
+    memory cache in another process never hears of a bump.
+    """
+    digest = hashlib.sha256(f"{settings.SITE_URL}|{key}".encode()).hexdigest()[:40]
+    cache_key = f"feeds:out:{generation()}:{digest}"
+    entry = cache.get(cache_key)
+    if entry is None:
+        entry = render()
+        timeout = getattr(settings, "FEEDS_OUT_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+        cache.set(cache_key, entry, timeout=timeout)
+    return entry
