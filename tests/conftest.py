@@ -2,10 +2,19 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from mediahub.models import Membership, Partner
 from mediahub.roles import EDITORS, PARTNERS, ensure_groups
 from muurkrant.models import Post
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches site root paths, and feeds their rendered bodies: a test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

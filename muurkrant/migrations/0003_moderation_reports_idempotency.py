@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mediahub', '0002_partners_homepage'),
-        ('muurkrant', '0002_create_pages'),
+        ('muurkrant', '0001_initial'),
     ]
 
     operations = [

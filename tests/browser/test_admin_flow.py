@@ -7,7 +7,7 @@ from mediahub.models import Membership
 from mediahub.roles import PARTNERS
 from muurkrant.models import Post, WallPage
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page, username: str, password: str) -> None:

@@ -163,3 +163,19 @@ def test_settings_come_from_the_environment():
     assert broker == "redis://cache.internal:6379/1"
     assert cache.endswith("RedisCache")
     assert (language, tz) == ("nl", "Europe/Amsterdam")
+
+
+@pytest.mark.django_db
+def test_the_site_pages_are_ensured_idempotently(client):
+    from wagtail.models import Page
+
+    from muurkrant.pages import ensure_pages
+
+    before = Page.objects.count()
+    wall = ensure_pages()
+    assert Page.objects.count() == before
+    assert wall.url == "/muurkrant/"
+    wall.get_parent().delete()  # home and wall gone: the next migrate puts them back
+    ensure_pages()
+    assert client.get("/").status_code == 200
+    assert client.get("/muurkrant/").status_code == 200
