@@ -124,9 +124,11 @@ def test_limit(client, partner):
     assert len(item_titles(client, "/feeds/wall.json?limit=5")) == 5
     assert len(item_titles(client, "/feeds/wall.json?limit=200")) == 60
     for bad in ("0", "201", "-1", "vijf", "1.5"):
-        response = client.get(f"/feeds/wall.rss?limit={bad}")
+        response = client.get(f"/feeds/wall.rss?limit={bad}", headers={"Accept-Language": "en"})
         assert response.status_code == 400
-        assert "limit must be a whole number from 1 to 200" in response.content.decode()
+        assert response.content.decode() == "limit must be a whole number from 1 to 200."
+    dutch = client.get("/feeds/wall.rss?limit=0", headers={"Accept-Language": "nl"})
+    assert dutch.content.decode() == "limit moet een geheel getal van 1 tot en met 200 zijn."
 
 
 def test_publishing_and_hiding_change_the_feed_and_its_etag(client, posts, partner):
