@@ -224,3 +224,9 @@ FEEDS_USER_AGENT = env(
     ),
 )
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Feeds out: rendered feeds stay cached until a post in them changes (and at most this long);
+# a WebSub hub, when set, is announced in every feed and pinged on changes.
+FEEDS_OUT_CACHE_SECONDS = int(env("FEEDS_OUT_CACHE_SECONDS", "600"))
+FEEDS_OUT_MAX_AGE = int(env("FEEDS_OUT_MAX_AGE", "300"))
+WEBSUB_HUB = env("WEBSUB_HUB")
