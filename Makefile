@@ -18,7 +18,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed ## create .venv with everything run and test need (idempotent)
+# Node packages the tests use (axe-core and others); reinstalled only when the manifests change.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules with everything run and test need (idempotent)
 
 run: install ## migrate, load the demo, serve on $(HOST):$(PORT) with the queue worker beside it
 	$(PY) manage.py migrate --noinput

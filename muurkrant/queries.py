@@ -224,7 +224,13 @@ def paginate(
         rows = rows[:per_page]
         older_query = query_string({**params, "before": encode_cursor(rows[-1])})
     if not before:
-        pinned = list(posts.filter(pinned_now).order_by("-published_at", "-pk")[:per_page])
+        # Unordered in SQL so that a partial index on pinned_until can serve it; the few
+        # pinned posts are sorted here.
+        pinned = sorted(
+            posts.filter(pinned_now).order_by(),
+            key=lambda post: (post.published_at, post.pk),
+            reverse=True,
+        )
         return WallSlice(pinned=pinned, posts=rows, newer_query=None, older_query=older_query)
     newer_params = {**params, "after": encode_cursor(rows[0])} if rows else params
     return WallSlice(

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -65,3 +66,33 @@ def page(browser, live_server, transactional_db):
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
     context.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def axe_violations(page):
+    """Runs axe-core (installed by `make install`) on the current page; returns its violations."""
+    if not AXE.exists():
+        message = f"axe-core is not installed at {AXE} (run `make install` or `npm ci`)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def run() -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+        return page.evaluate("options => axe.run(document, options)", options)["violations"]
+
+    return run
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per violation and element, readable in a failed assertion."""
+    return "\n".join(
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"
+        for violation in violations
+        for node in violation["nodes"]
+    )

@@ -1,0 +1,60 @@
+"""WCAG 2.1 AA by axe-core on every kind of page a resident (or an editor, logging in) sees."""
+
+import pytest
+
+from mediahub.models import Partner
+from muurkrant.models import Post, Wijk
+from tests.browser.conftest import describe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def wall_posts(make_post, partner) -> dict[str, Post]:
+    partner.description = "Lokale radio en tv voor de hele stad."
+    partner.website = "https://rtv-test.example"
+    partner.save()
+    centrum = Wijk.objects.create(name="Centrum", slug="centrum")
+    article = make_post(title="Fietsbrug geopend", summary="Fietsers zijn sneller in Noord.")
+    article.wijken.add(centrum)
+    article.tags.add("verkeer")
+    article.save()
+    video = make_post(
+        title="De markt in beeld",
+        kind=Post.Kind.VIDEO,
+        video_provider="youtube",
+        video_id="dQw4w9WgXcQ",
+        video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+    return {"article": article, "video": video}
+
+
+def assert_accessible(page, axe_violations, url: str) -> None:
+    page.goto(url)
+    violations = axe_violations()
+    assert violations == [], f"{url}:\n{describe_violations(violations)}"
+
+
+def test_resident_pages_have_no_wcag_violations(page, axe_violations, wall_posts):
+    for url in (
+        "/",
+        "/muurkrant/",
+        "/muurkrant/?wijk=centrum&kind=article&q=fietsbrug",
+        wall_posts["article"].get_absolute_url(),
+        wall_posts["video"].get_absolute_url(),
+        f"{wall_posts['article'].get_absolute_url()}melden/",
+        f"/partners/{Partner.objects.get().slug}/",
+    ):
+        assert_accessible(page, axe_violations, url)
+
+
+def test_report_form_with_errors_has_no_wcag_violations(page, axe_violations, wall_posts):
+    page.goto(f"{wall_posts['article'].get_absolute_url()}melden/")
+    page.get_by_role("button", name="Melding versturen").click()
+    page.wait_for_selector(".error-summary")
+    violations = axe_violations()
+    assert violations == [], describe_violations(violations)
+
+
+def test_admin_login_has_no_wcag_violations(page, axe_violations):
+    assert_accessible(page, axe_violations, "/admin/login/")
