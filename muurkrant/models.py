@@ -187,6 +187,11 @@ class Post(index.Indexed, ClusterableModel):
             models.Index(fields=["partner", "status", "-published_at"], name="post_partner_idx"),
             models.Index(fields=["kind", "status", "-published_at"], name="post_kind_idx"),
             models.Index(fields=["status", "created_at"], name="post_queue_idx"),
+            models.Index(
+                fields=["pinned_until"],
+                condition=Q(pinned_until__isnull=False),
+                name="post_pinned_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -127,9 +127,21 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
 switch_language = csrf_exempt(set_language)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The resident's address: behind a proxy, the last hop it appended to X-Forwarded-For.
+
+    Only trusted when the operator says a proxy sets it (CLIENT_IP_FROM_PROXY), because a
+    client can send any X-Forwarded-For it likes.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.CLIENT_IP_FROM_PROXY and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_fingerprint(request: HttpRequest) -> str:
     """A hash of the secret, the client's address and today's date: limits abuse, forgets people."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     day = timezone.localdate().isoformat()
     return hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{day}".encode()).hexdigest()
 

@@ -28,6 +28,8 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For.
+CLIENT_IP_FROM_PROXY = env_bool("CLIENT_IP_FROM_PROXY")
 
 INSTALLED_APPS = [
     "mediahub",

@@ -90,3 +90,14 @@ def test_a_reason_is_required(client, make_post):
 def test_unpublished_posts_cannot_be_reported(client, make_post):
     post = make_post(status="pending")
     assert send(client, post).status_code == 404
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_resident(rf, settings):
+    from muurkrant.views import client_fingerprint
+
+    settings.CLIENT_IP_FROM_PROXY = True
+    one = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.7")
+    two = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert client_fingerprint(one) != client_fingerprint(two)
+    settings.CLIENT_IP_FROM_PROXY = False
+    assert client_fingerprint(one) == client_fingerprint(two)  # the header is not trusted
