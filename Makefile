@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format pytest bench clean
+.PHONY: help install run serve test lint format pytest bench test-scale clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -54,7 +54,12 @@ pytest: install ## the test suite alone (PYTEST_ARGS to pass options)
 test: lint pytest ## install, lint, run every test (browser tests included)
 
 bench: install ## measure speed as in-run ratios; writes bench/results.json
+	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/run.py
+
+# Not part of `make test`: needs DATABASE_URL (PostgreSQL) and REDIS_URL, as .ci/run provides.
+test-scale: install ## two queue workers on shared PostgreSQL + Redis (see tests/scale)
+	$(PY) -m pytest -o addopts="-ra --strict-markers" -s tests/scale $(PYTEST_ARGS)
 
 clean: ## remove the venv, the local database and caches
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache

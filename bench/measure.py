@@ -1,0 +1,277 @@
+"""The measurements. Each returns plain numbers; run.py prepares the database and the processes.
+
+Ratios are taken within one run, side by side, so that the noise of a shared machine cancels.
+"""
+
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bench.data import rss_feed
+from bench.procs import ROOT, PeakMemory, free_port, start, stop, wait_for_http
+
+INGEST_ENTRIES = 10_000
+WALL_REPEATS = 15
+WALL_PAGE = 1000
+SOURCES = 1000
+CYCLE_LIMIT = 240  # seconds before a fetch cycle counts as stuck
+
+
+def best_of(runs: int, work) -> float:
+    """The fastest of a few runs: the one least disturbed by other load on the machine."""
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def ingest() -> dict:
+    """End-to-end ingest against bare feedparser on the same bytes, then the same feed again."""
+    import feedparser
+
+    from feeds.ingest import ingest_document
+    from feeds.models import Source
+    from mediahub.models import Partner
+
+    document = rss_feed("ingest", range(INGEST_ENTRIES))
+    partner, _ = Partner.objects.get_or_create(
+        slug="bench-ingest", defaults={"name": "Bench ingest", "trusted": True}
+    )
+    bare = best_of(2, lambda: feedparser.parse(document))
+    firsts, agains = [], []
+    for attempt in range(2):
+        source = Source.objects.create(partner=partner, url=f"https://ingest.example/{attempt}")
+        firsts.append(best_of(1, lambda source=source: ingest_document(source, document)))
+        agains.append(best_of(3, lambda source=source: ingest_document(source, document)))
+    first, again = min(firsts), min(agains)
+    return {
+        "ingest_items_per_s": round(INGEST_ENTRIES / first),
+        "feedparser_items_per_s": round(INGEST_ENTRIES / bare),
+        "ingest_ratio": round(bare / first, 3),
+        "reingest_speedup": round(first / again, 1),
+        "ingest_document_mb": round(len(document) / 1e6, 1),
+    }
+
+
+def wall() -> dict:
+    """Server time of the wall's first page and of page 1,000, reached by the older-cursor."""
+    from django.test import Client
+
+    from muurkrant.models import Post, WallPage
+    from muurkrant.queries import encode_cursor
+
+    per_page = WallPage.objects.get().posts_per_page
+    client = Client()
+    first = client.get("/muurkrant/")
+    assert first.status_code == 200, first.status_code
+    # Page 1,000 is what following "older" 999 times reaches: the cursor of page 999's last post.
+    wall_order = Post.objects.on_wall().exclude(pinned_until__gt=time_now())
+    page_one_last = wall_order[per_page - 1]
+    assert f"before={encode_cursor(page_one_last)}" in first.text, "older link differs"
+    cursor = encode_cursor(wall_order[(WALL_PAGE - 1) * per_page - 1])
+    deep_url = f"/muurkrant/?before={cursor}"
+
+    def median_ms(url: str) -> float:
+        timings = []
+        for _ in range(WALL_REPEATS):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.status_code
+        return statistics.median(timings) * 1000
+
+    page1 = median_ms("/muurkrant/")
+    page1000 = median_ms(deep_url)
+    # Take page 1 again after the deep page, so a slow moment does not skew one side alone.
+    page1 = min(page1, median_ms("/muurkrant/"))
+    return {
+        "wall_posts": Post.objects.count(),
+        "wall_page1_ms": round(page1, 1),
+        "wall_page1000_ms": round(page1000, 1),
+        "wall_page1000_over_page1": round(page1000 / page1, 2),
+    }
+
+
+def time_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class _FeedServer(ThreadingHTTPServer):
+    daemon_threads = True
+    requests = 0
+
+
+class _FeedHandler(BaseHTTPRequestHandler):
+    """Source n answers 304 to its stored ETag unless n is a multiple of 10 (new items)."""
+
+    protocol_version = "HTTP/1.1"
+    server: _FeedServer
+
+    def do_GET(self) -> None:
+        self.server.requests += 1
+        number = int(re.sub(r"\D", "", self.path) or 0)
+        if number % 10 and self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = rss_feed(f"s{number}", range(5), seed=number)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("ETag", '"v2"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def fetch_cycle(env: dict[str, str], logs: Path) -> dict:
+    """One cycle over 1,000 sources by one real qcluster: schedule → poll → fetch tasks → done."""
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    from feeds.models import FetchLog, Source
+    from feeds.tasks import POLL_SCHEDULE
+    from mediahub.models import Partner
+
+    server = _FeedServer(("127.0.0.1", free_port()), _FeedHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    partner, _ = Partner.objects.get_or_create(slug="bench-feeds", defaults={"name": "Feeds"})
+    later = timezone.now() + timedelta(days=1)
+    Source.objects.bulk_create(
+        Source(
+            partner=partner,
+            url=f"http://127.0.0.1:{server.server_address[1]}/s/{number}.xml",
+            etag='"v1"',
+            next_fetch_at=later,
+        )
+        for number in range(SOURCES)
+    )
+    cluster = start([sys.executable, "manage.py", "qcluster"], env, logs / "qcluster.log")
+    memory = PeakMemory(cluster.pid)
+    try:
+        time.sleep(3)  # let the cluster start its workers before anything is due
+        mark, marked = timezone.now(), time.monotonic()
+        Source.objects.filter(partner=partner).update(next_fetch_at=mark)
+        Schedule.objects.filter(name=POLL_SCHEDULE).update(next_run=mark)
+        ours = Source.objects.filter(partner=partner)
+        done = ours.filter(last_fetched_at__gte=mark, lease_until__isnull=True)
+        # The poll task's first lease marks the start of the cycle (its own record may be
+        # pruned by save_limit before the cycle ends).
+        deadline = time.monotonic() + CYCLE_LIMIT
+        claimed = None
+        while claimed is None and time.monotonic() < deadline:
+            if ours.filter(lease_until__isnull=False).exists() or done.exists():
+                claimed = time.monotonic()
+            time.sleep(0.1)
+        while done.count() < SOURCES and time.monotonic() < deadline:
+            time.sleep(0.2)
+        finished = time.monotonic()
+        fetched = done.count()
+    finally:
+        peak_mb = memory.stop()
+        stop(cluster)
+        server.shutdown()
+    logs_after = FetchLog.objects.filter(source__partner=partner, started_at__gte=mark)
+    complete = claimed is not None and fetched == SOURCES
+    return {
+        "fetch_cycle_1000_s": round(finished - claimed, 1) if complete else None,
+        "fetch_cycle_sources_done": fetched,
+        "fetch_cycle_requests": server.requests,
+        "fetch_cycle_not_modified": logs_after.filter(outcome="not_modified").count(),
+        "schedule_pickup_s": round(claimed - marked, 1) if claimed else None,
+        "qcluster_peak_rss_mb": peak_mb,
+    }
+
+
+def _load(url: str, headers: dict[str, str], seconds: int) -> float:
+    """Requests per second from a separate process with keep-alive connections: wrk when
+    installed, else bench/load.py."""
+    if shutil.which("wrk"):
+        args = ["wrk", "-t1", "-c4", f"-d{seconds}s"]
+        for name, value in headers.items():
+            args += ["-H", f"{name}: {value}"]
+        args.append(url)
+    else:
+        args = [sys.executable, "bench/load.py", url, str(seconds), "4"]
+        args += [f"{name}: {value}" for name, value in headers.items()]
+    output = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if failed:
+        raise RuntimeError(f"{url}: {failed.group(1)} failed responses")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def _fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            response.read()
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers)
+
+
+def http(env: dict[str, str], logs: Path, seconds: int = 5) -> dict:
+    """/healthz against the cached wall feed and its 304s, on gunicorn with the deploy config."""
+    port = free_port()
+    server_env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2"}
+    gunicorn = start(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "mediahub.wsgi"],
+        server_env,
+        logs / "gunicorn.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    results: dict = {"feed_vs_healthz": None, "not_modified_vs_healthz": None}
+    try:
+        wait_for_http(base + "/healthz")
+        _load(base + "/healthz", {}, 1)  # warm both workers
+        healthz = _load(base + "/healthz", {}, seconds)
+        results["healthz_rps"] = round(healthz)
+        status, headers = _fetch(base + "/feeds/wall.rss")
+        results["feed_status"] = status
+        if status == 200:
+            feed = _load(base + "/feeds/wall.rss", {}, seconds)
+            results["feed_rps"] = round(feed)
+            results["feed_vs_healthz"] = round(feed / healthz, 2)
+            etag = headers.get("ETag")
+            if etag and _fetch(base + "/feeds/wall.rss", {"If-None-Match": etag})[0] == 304:
+                not_modified = _load(base + "/feeds/wall.rss", {"If-None-Match": etag}, seconds)
+                results["not_modified_rps"] = round(not_modified)
+                results["not_modified_vs_healthz"] = round(not_modified / healthz, 2)
+    finally:
+        stop(gunicorn)
+    return results
+
+
+def machine() -> dict:
+    """Where the numbers came from."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1).strip() if found else ""
+    import os
+    import platform
+
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_before": round(os.getloadavg()[0], 2),
+    }
