@@ -22,6 +22,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("muurkrant.urls"))]
-urlpatterns += [path("api/v1/", include("muurkrant.api"))]
+urlpatterns += [path("api/v1/", include("muurkrant.api.endpoints"))]
 urlpatterns += [path("", include("feeds.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]
