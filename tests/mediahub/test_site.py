@@ -179,3 +179,13 @@ def test_the_site_pages_are_ensured_idempotently(client):
     ensure_pages()
     assert client.get("/").status_code == 200
     assert client.get("/muurkrant/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_a_content_security_policy(client):
+    policy = client.get("/muurkrant/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert "Content-Security-Policy" not in client.get("/admin/login/")
+    widget = client.get("/embed/wall/")["Content-Security-Policy"]
+    assert "frame-ancestors *" in widget and "default-src 'self'" in widget
