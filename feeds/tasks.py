@@ -31,6 +31,11 @@ POLL_SCHEDULE = "feeds.poll"
 # FEEDS_LEASE_SECONDS shortens it where a lost worker's sources must come back sooner (tests).
 LEASE = timedelta(seconds=getattr(settings, "FEEDS_LEASE_SECONDS", 600))
 HISTORY = 50
+# What one fetch may change on its source; saved in one go when the fetch is recorded.
+SOURCE_STATE = [
+    "url", "last_fetched_at", "last_success_at", "error_count", "last_error", "last_warning",
+    "next_fetch_at", "lease_until", "etag", "last_modified", "active", "deactivated_reason",
+]  # fmt: skip
 POLL_BATCH = 500
 
 
@@ -135,7 +140,11 @@ def refresh(source: Source) -> Outcome:
                 )
                 _move(source, result.permanent_url)
     log_row.duration_ms = int((time.monotonic() - clock) * 1000)
-    _finish_log(log_row, outcome)
+    with transaction.atomic():
+        # The history row and the new state land together, and the lease is released last:
+        # whoever sees the source done also sees its fetch in the history.
+        _finish_log(log_row, outcome)
+        source.save(update_fields=SOURCE_STATE)
     if outcome.summary and outcome.summary.new_post_ids:
         enqueue_thumbnails(outcome.summary.new_post_ids)
     return outcome
@@ -170,12 +179,6 @@ def _record_success(
         source.last_warning = " ".join(warnings)[:2000]
     source.next_fetch_at = now + next_interval(source, max(hints) if hints else None)
     source.lease_until = None
-    source.save(
-        update_fields=[
-            "last_fetched_at", "last_success_at", "error_count", "last_error", "last_warning",
-            "next_fetch_at", "lease_until", "etag", "last_modified",
-        ]
-    )  # fmt: skip
 
 
 def _record_failure(source: Source, exc: FetchError, now: datetime) -> None:
@@ -191,12 +194,6 @@ def _record_failure(source: Source, exc: FetchError, now: datetime) -> None:
     else:
         delay = backoff(source, source.error_count)
     source.next_fetch_at = now + delay
-    source.save(
-        update_fields=[
-            "last_fetched_at", "error_count", "last_error", "lease_until", "active",
-            "deactivated_reason", "next_fetch_at",
-        ]
-    )  # fmt: skip
 
 
 def _move(source: Source, permanent_url: str | None) -> None:
@@ -205,10 +202,8 @@ def _move(source: Source, permanent_url: str | None) -> None:
         return
     if Source.objects.filter(url=permanent_url).exclude(pk=source.pk).exists():
         source.last_warning = f"Moved permanently to {permanent_url}, already registered."
-        source.save(update_fields=["last_warning"])
-        return
-    source.url = permanent_url[:2000]
-    source.save(update_fields=["url"])
+    else:
+        source.url = permanent_url[:2000]
 
 
 def _finish_log(log_row: FetchLog, outcome: Outcome) -> None:
@@ -223,12 +218,9 @@ def _finish_log(log_row: FetchLog, outcome: Outcome) -> None:
         log_row.new = outcome.summary.new
         log_row.updated = outcome.summary.updated
         log_row.unchanged = outcome.summary.unchanged
-    with transaction.atomic():
-        log_row.save()
-        stale = FetchLog.objects.filter(source=log_row.source).values_list("id", flat=True)[
-            HISTORY:
-        ]
-        FetchLog.objects.filter(id__in=list(stale)).delete()
+    log_row.save()
+    stale = FetchLog.objects.filter(source=log_row.source).values_list("id", flat=True)[HISTORY:]
+    FetchLog.objects.filter(id__in=list(stale)).delete()
 
 
 def enqueue_thumbnails(post_ids: list[int]) -> None:
