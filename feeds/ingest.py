@@ -14,7 +14,6 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.search.backends import get_search_backend
 
 from feeds.models import Source
 from feeds.parse import Entry, ParsedFeed, parse_feed
@@ -42,7 +41,8 @@ class IngestSummary:
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
     ttl_minutes: int | None = None  # how often the feed says it changes
-    new_post_ids: list[int] = field(default_factory=list)
+    new_post_ids: list[int] = field(default_factory=list)  # for their thumbnails
+    touched_post_ids: list[int] = field(default_factory=list)  # new or changed: to (re)index
 
     def line(self) -> str:
         return f"new={self.new} updated={self.updated} unchanged={self.unchanged}"
@@ -136,10 +136,9 @@ def _ingest_batch(source: Source, entries: Sequence[Entry], summary: IngestSumma
         summary.updated += len(changed)
     touched = fresh + changed
     if touched:
-        # One commit for the batch's tags and search rows: the search backend writes row by row.
         with transaction.atomic():
             _set_tags_and_wijken(touched, replace=bool(changed))
-            get_search_backend().add_bulk(Post, [post for post, _entry in touched])
+        summary.touched_post_ids.extend(post.pk for post, _entry in touched)
 
 
 def _create_one_by_one(

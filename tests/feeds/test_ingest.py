@@ -7,6 +7,7 @@ import pytest
 from feeds.ingest import ingest_document
 from feeds.models import Source
 from feeds.parse import ParseError
+from feeds.tasks import enqueue_indexing
 from muurkrant.models import ModerationSettings, Post, Wijk
 from tests.feeds.factories import CORPUS, SAMPLES, make_source, rss
 from tests.html_checks import assert_harmless
@@ -152,9 +153,11 @@ def test_feed_title_and_site_are_remembered(partner):
 
 
 @pytest.mark.django_db
-def test_ingested_posts_are_found_by_search(partner):
+def test_ingested_posts_are_found_by_search_once_indexed(partner):
     source = make_source(partner, "https://a.example.org/feed", trusted=True)
-    ingest_document(source, rss(("1", "Fietsbrug geopend"), ("2", "Markt verplaatst")))
+    summary = ingest_document(source, rss(("1", "Fietsbrug geopend"), ("2", "Markt verplaatst")))
+    assert list(Post.objects.published().search("fietsbrug")) == []  # indexing is a task
+    enqueue_indexing(summary.touched_post_ids)  # runs in-process in tests
     found = list(Post.objects.published().search("fietsbrug"))
     assert [post.identity for post in found] == ["1"]
 

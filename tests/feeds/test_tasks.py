@@ -180,3 +180,10 @@ def test_poll_takes_every_due_source_in_batches(http_server, partner, monkeypatc
         make_source(partner, http_server.url(f"/feed{number}"))
     assert poll() == 5
     assert sorted(http_server.paths) == [f"/feed{number}" for number in range(5)]
+
+
+def test_fetched_posts_become_searchable(http_server, partner):
+    http_server.route("/feed", body=rss(("1", "Fietsbrug geopend"), ("2", "Markt verplaatst")))
+    make_source(partner, http_server.url("/feed"), trusted=True)
+    poll()  # fetch, then the indexing task (in-process in tests)
+    assert [post.identity for post in Post.objects.published().search("markt")] == ["2"]

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from feeds.ingest import ingest_document
 from feeds.models import Source
+from feeds.tasks import index_posts
 from mediahub.images import import_image
 from mediahub.models import Membership, Partner
 from mediahub.roles import EDITORS, PARTNERS, ensure_groups
@@ -226,7 +227,9 @@ class Command(BaseCommand):
             source, _ = Source.objects.get_or_create(
                 url=url, defaults={"partner": partners[slug], "trusted": trusted}
             )
-            created += ingest_document(source, (DEMO_FEEDS / filename).read_bytes()).new
+            summary = ingest_document(source, (DEMO_FEEDS / filename).read_bytes())
+            index_posts(summary.touched_post_ids)
+            created += summary.new
         return created
 
     def illustrate(self) -> None:
