@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules with everything run and test need (idempotent)
 
-run: install ## migrate, load the demo, serve on $(HOST):$(PORT) with the queue worker beside it
+run: $(VENV)/.installed ## migrate, load the demo, serve on $(HOST):$(PORT) with the queue worker beside it
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo ""
