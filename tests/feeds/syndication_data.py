@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
@@ -15,10 +14,6 @@ HOSTILE_BODY = (
     '<p onclick="x()">Hallo <a href="javascript:alert(1)">klik</a></p>'
     '<script>alert(2)</script><img src="x" onerror="alert(3)">'
 )
-
-
-def clear_feed_cache() -> None:
-    cache.clear()
 
 
 def make_feed_posts(partner, other_partner) -> dict[str, Post]:

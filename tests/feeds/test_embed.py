@@ -8,20 +8,13 @@ import pytest
 from django.conf import settings
 
 from muurkrant.models import Post
-from tests.feeds.syndication_data import HOSTILE_TITLE, clear_feed_cache, make_feed_posts
+from tests.feeds.syndication_data import HOSTILE_TITLE, make_feed_posts
 from tests.html_checks import assert_harmless
 
 pytestmark = pytest.mark.django_db
 
 SITE = settings.SITE_URL
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_feed_cache()
-    yield
-    clear_feed_cache()
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.utils.http import http_date
 
 from feeds.models import Source
 from feeds.signals import posts_changed
 from muurkrant.models import Post
-from tests.feeds.syndication_data import clear_feed_cache, make_feed_posts
+from tests.feeds.syndication_data import make_feed_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,6 @@ FEEDS = {
     "/feeds/partners/rtv-test.atom": "application/atom+xml; charset=utf-8",
     "/feeds/partners/rtv-test.json": "application/feed+json; charset=utf-8",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_feed_cache()
-    yield
-    clear_feed_cache()
 
 
 @pytest.fixture
@@ -164,7 +158,7 @@ def test_websub_hub_is_announced_and_pinged(
 ):
     http_server.route("/hub", status=204)
     settings.WEBSUB_HUB = http_server.url("/hub")
-    clear_feed_cache()
+    cache.clear()
     assert (
         f'<atom:link href="{settings.WEBSUB_HUB}" rel="hub"/>'
         in client.get("/feeds/wall.rss").content.decode()

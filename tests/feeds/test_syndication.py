@@ -9,10 +9,11 @@ from pathlib import Path
 import feedparser
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from feeds.jsonfeed_out import VERSION
 from muurkrant.models import Post
-from tests.feeds.syndication_data import HOSTILE_TITLE, clear_feed_cache, make_feed_posts
+from tests.feeds.syndication_data import HOSTILE_TITLE, make_feed_posts
 from tests.html_checks import assert_harmless
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,6 @@ pytestmark = pytest.mark.django_db
 READER = Path(__file__).resolve().parent / "js" / "read_feed.js"
 PUBLISHED = {"status": Post.Status.PUBLISHED}
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules" / "rss-parser"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_feed_cache()
-    yield
-    clear_feed_cache()
 
 
 @pytest.fixture
@@ -189,7 +183,7 @@ def test_feed_rendering_has_no_n_plus_one(client, posts, partner, django_assert_
         post.tags.add(f"onderwerp-{n}")
     for fmt in ("rss", "atom", "json"):
         client.get(f"/feeds/wall.{fmt}")  # renditions are made once, on the first render
-        clear_feed_cache()
+        cache.clear()
         with django_assert_max_num_queries(5):
             assert client.get(f"/feeds/wall.{fmt}").status_code == 200
 
