@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import re
 import resource
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -519,9 +518,7 @@ def test_billion_laughs_is_never_expanded(name, monkeypatch):
         feedparser, "parse", lambda doc, **kw: handed_over.append(doc) or real_parse(doc, **kw)
     )
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
     feed = sample(name)
-    assert time.perf_counter() - started < 1
     assert b"<!ENTITY" not in handed_over[0]  # the declarations never reach expat
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20_000  # KiB
     assert feed.info.title == "Lachsalvo"
