@@ -20,7 +20,7 @@ from feeds.parse import Entry, ParsedFeed, parse_feed
 from feeds.signals import posts_changed
 from mediahub.sanitize import clean_html, clean_text
 from muurkrant.models import Post, PostTag, Wijk
-from muurkrant.moderation import initial_status
+from muurkrant.moderation import initial_status, moderation_keywords
 
 BATCH = 500
 SUMMARY_LENGTH = 500
@@ -121,8 +121,11 @@ def _ingest_batch(source: Source, entries: Sequence[Entry], summary: IngestSumma
         (changed if pk else fresh).append((post, entry))
 
     if fresh:
+        keywords = moderation_keywords()  # once per batch, not once per post
         for post, _entry in fresh:
-            post.status = initial_status(source.trusted, post.title, post.summary, post.body)
+            post.status = initial_status(
+                source.trusted, post.title, post.summary, post.body, keywords=keywords
+            )
         try:
             with transaction.atomic():
                 Post.objects.bulk_create([post for post, _entry in fresh])

@@ -23,16 +23,22 @@ REPORT = "muurkrant.report"
 AUTO_HIDE = "muurkrant.auto_hide"
 
 
-def matched_keywords(*texts: str) -> list[str]:
+def moderation_keywords() -> list[str]:
+    """The editors' keyword list (one query: callers handling many posts read it once)."""
+    return ModerationSettings.load().keyword_list()
+
+
+def matched_keywords(*texts: str, keywords: list[str] | None = None) -> list[str]:
     """The moderation keywords that occur in any of the texts (case-insensitive)."""
-    keywords = ModerationSettings.load().keyword_list()
+    if keywords is None:
+        keywords = moderation_keywords()
     haystack = " ".join(texts).lower()
     return [word for word in keywords if word in haystack]
 
 
-def initial_status(trusted: bool, *texts: str) -> str:
+def initial_status(trusted: bool, *texts: str, keywords: list[str] | None = None) -> str:
     """Trusted partners and sources publish at once, unless a moderation keyword matches."""
-    if trusted and not matched_keywords(*texts):
+    if trusted and not matched_keywords(*texts, keywords=keywords):
         return Post.Status.PUBLISHED
     return Post.Status.PENDING
 

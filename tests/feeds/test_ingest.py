@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from feeds.ingest import ingest_document
 from feeds.models import Source
@@ -185,3 +187,14 @@ def test_the_same_bytes_bring_back_a_deleted_post(partner):
     summary = ingest_document(source, doc)
     assert (summary.new, summary.unchanged) == (1, 1)
     assert Post.objects.filter(source=source).count() == 2
+
+
+@pytest.mark.django_db
+def test_ingest_queries_do_not_grow_with_the_number_of_entries(partner):
+    counts = []
+    for n in (5, 50):
+        source = make_source(partner, f"https://a.example.org/{n}", trusted=True)
+        with CaptureQueriesContext(connection) as queries:
+            ingest_document(source, rss(*[(str(i), f"Bericht {i}") for i in range(n)]))
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
