@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from feeds.fetch import UnsafeURL, check_url
+from feeds.fetch import FetchError, UnsafeURL, check_url
 from feeds.models import Source
 from mediahub.models import Partner
 
@@ -28,5 +28,5 @@ def vet_url(url: str) -> None:
         check_url(url)
     except UnsafeURL as exc:
         raise CommandError(f"{url}: {exc}") from exc
-    except Exception:  # noqa: S110 - a name that does not resolve now may resolve later
+    except FetchError:  # a name that does not resolve now may resolve later
         pass
