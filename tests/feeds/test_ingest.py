@@ -190,11 +190,14 @@ def test_the_same_bytes_bring_back_a_deleted_post(partner):
 
 
 @pytest.mark.django_db
-def test_ingest_queries_do_not_grow_with_the_number_of_entries(partner):
+def test_ingest_makes_no_query_per_entry(partner):
+    # Warm up once: the first ingest also creates one-off rows (the moderation settings).
+    ingest_document(make_source(partner, "https://a.example.org/warm"), rss(("w", "Opwarmen")))
     counts = []
-    for n in (5, 50):
+    for n in (5, 100):
         source = make_source(partner, f"https://a.example.org/{n}", trusted=True)
         with CaptureQueriesContext(connection) as queries:
             ingest_document(source, rss(*[(str(i), f"Bericht {i}") for i in range(n)]))
         counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    # 95 more entries may cost a few more bulk-insert batches (SQLite's parameter limit), no more.
+    assert counts[1] - counts[0] <= 3, counts
