@@ -19,19 +19,26 @@ from feeds.models import Source
 from feeds.parse import Entry, ParsedFeed, parse_feed
 from feeds.signals import posts_changed
 from mediahub.sanitize import clean_html, clean_text
-from muurkrant.models import Post, PostTag, Wijk
-from muurkrant.moderation import initial_status, moderation_keywords
+from muurkrant.models import VISIBLE_FIELDS, Post, PostTag, Wijk
+from muurkrant.moderation import apply_change, moderation_keywords, stored_state
 
 BATCH = 500
 SUMMARY_LENGTH = 500
 # How long an ingested document is remembered, so that the same bytes are not parsed again.
 DOCUMENT_MEMORY = 24 * 60 * 60
-# Fields a feed may change on an existing post; moderation fields are never touched.
+# Fields a feed update writes: its content, and the status the moderation rule gives it.
 FEED_FIELDS = [
     "title", "summary", "body", "link", "language", "kind", "video_url", "video_provider",
     "video_id", "thumbnail_url", "enclosure_url", "enclosure_type", "enclosure_length",
     "duration_seconds", "published_at", "date_flagged", "content_hash", "updated_at",
+    "status", "approved_content",
 ]  # fmt: skip
+# What an update leaves as stored (the downloaded thumbnail, an uploaded audio file, the
+# content last approved), carried over so the moderation rule compares like with like.
+_KEPT_ON_UPDATE = [
+    *(name for name in VISIBLE_FIELDS if name not in FEED_FIELDS),
+    "approved_content",
+]
 
 
 @dataclass
@@ -120,12 +127,22 @@ def _ingest_batch(source: Source, entries: Sequence[Entry], summary: IngestSumma
         post = Post(pk=pk, **_post_fields(source, entry))
         (changed if pk else fresh).append((post, entry))
 
-    if fresh:
+    if fresh or changed:
         keywords = moderation_keywords()  # once per batch, not once per post
-        for post, _entry in fresh:
-            post.status = initial_status(
-                source.trusted, post.title, post.summary, post.body, keywords=keywords
+        stored = _stored_posts([post.pk for post, _entry in changed])
+        for post, _entry in fresh + changed:
+            post.derive_video()
+            if old := stored.get(post.pk):
+                for name in _KEPT_ON_UPDATE:
+                    setattr(post, name, getattr(old, name))  # the row is rebuilt from the entry
+            apply_change(
+                post,
+                stored_state(old) if old else None,
+                actor=Post.Origin.FEED,
+                trusted=source.trusted,
+                keywords=keywords,
             )
+    if fresh:
         try:
             with transaction.atomic():
                 Post.objects.bulk_create([post for post, _entry in fresh])
@@ -142,6 +159,14 @@ def _ingest_batch(source: Source, entries: Sequence[Entry], summary: IngestSumma
         with transaction.atomic():
             _set_tags_and_wijken(touched, replace=bool(changed))
         summary.touched_post_ids.extend(post.pk for post, _entry in touched)
+
+
+def _stored_posts(pks: list[int]) -> dict[int, Post]:
+    """The posts a feed changes, as stored: what the moderation rule compares with."""
+    if not pks:
+        return {}
+    fields = ["status", "approved_content", *VISIBLE_FIELDS]
+    return {post.pk: post for post in Post.objects.filter(pk__in=pks).only(*fields)}
 
 
 def _create_one_by_one(
@@ -176,8 +201,6 @@ def _post_fields(source: Source, entry: Entry) -> dict:
         "language": (entry.language or "nl")[:10],
         "kind": entry.kind,
         "video_url": entry.video_url[:1000],
-        "video_provider": entry.video_provider,
-        "video_id": entry.video_id[:200],
         "thumbnail_url": entry.thumbnail_url[:1000],
         "enclosure_url": entry.enclosure_url[:1000],
         "enclosure_type": entry.enclosure_type[:100],

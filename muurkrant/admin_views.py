@@ -6,25 +6,39 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
+from wagtail.admin.compare import diff_text
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import AdminDateTimeInput
+from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views import snippets as snippet_views
 
 from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
 from muurkrant import moderation
 from muurkrant.models import Post
+from muurkrant.video import video_from_url
 
 
 class PostAdminForm(PartnerScopedForm):
-    """Partner users never choose a status: the moderation rule sets it on every save.
+    """Nobody chooses a status here: the moderation rule sets it on every save.
 
-    Editing a published post of an untrusted partner sends it back to the queue; a hidden
-    post stays hidden until an editor decides.
+    Editors decide on the post's review page (approve, reject, hide), where each decision is
+    written to the audit log; an edit in this form is one more change for the rule to judge.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_state = moderation.stored_state(self.instance)
+
+    def clean_video_url(self):
+        url = self.cleaned_data["video_url"]
+        if url and "video_url" in self.changed_data and not video_from_url(url):
+            raise forms.ValidationError(_("Give the link of a YouTube, Vimeo or PeerTube video."))
+        return url
 
     def clean(self):
         cleaned = super().clean()
@@ -34,17 +48,16 @@ class PostAdminForm(PartnerScopedForm):
 
     def save(self, commit=True):
         post = self.instance
-        if self.user_moderates():
-            if post.pk is None:
-                post.origin = Post.Origin.EDITOR
-        else:
-            if post.pk is None:
-                post.origin = Post.Origin.PARTNER
-            if post.status != Post.Status.HIDDEN:
-                post.status = moderation.initial_status(
-                    post.partner.trusted, post.title, post.summary, post.body
-                )
-        return super().save(commit=commit)
+        actor = Post.Origin.EDITOR if self.user_moderates() else Post.Origin.PARTNER
+        if post.pk is None:
+            post.origin = actor
+        post.derive_video()
+        moderation.apply_change(post, self.stored_state, actor=actor, trusted=post.partner.trusted)
+        saved = super().save(commit=commit)
+        prior = self.stored_state and self.stored_state["status"]
+        if commit and prior == Post.Status.PENDING and post.status == Post.Status.PUBLISHED:
+            log(post, moderation.APPROVE, user=self.for_user, data={"by_edit": True})
+        return saved
 
 
 class ModeratorRequiredMixin:
@@ -89,6 +102,7 @@ class PostInspectView(ScopedInspectView):
         post = self.object
         context["can_moderate"] = can_moderate(self.request.user)
         if context["can_moderate"]:
+            context["changes"] = changes_since_approval(post)
             context["open_reports"] = post.reports.filter(resolved=False)
             context["moderate_url_name"] = "wagtailsnippets_muurkrant_post:moderate"
             context["reject_form"] = RejectForm()
@@ -96,6 +110,24 @@ class PostInspectView(ScopedInspectView):
             context["pin_form"] = PinForm(initial={"until": post.pinned_until})
             context["expire_form"] = ExpireForm(initial={"at": post.expires_at})
         return context
+
+
+def changes_since_approval(post: Post) -> list[tuple[str, str]]:
+    """(field label, marked-up difference) for what changed since residents last saw the post."""
+    if not post.approved_content:
+        return []
+    now = post.visible_content()
+    changes = []
+    for name, before in post.approved_content.items():
+        if name not in now or now[name] == before:
+            continue
+        label = Post._meta.get_field(name.removesuffix("_id")).verbose_name
+        if name.endswith("_id"):  # an image or audio file: no text to compare
+            changes.append((label, escape(_("replaced") if before and now[name] else _("changed"))))
+        else:
+            # to_html escapes each piece of text it marks up, and returns it marked safe.
+            changes.append((label, diff_text(str(before or ""), str(now[name] or "")).to_html()))
+    return changes
 
 
 class RejectForm(forms.Form):

@@ -1,5 +1,7 @@
 """The wall: one Post model for everything residents see, the city's wijken, and the wall page."""
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +17,16 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
+
+from mediahub.sanitize import clean_text
+from muurkrant.video import video_from_url
+
+_HREF = re.compile(r'href="([^"]*)"')
+# The fields residents see: title, texts, link and media (image, video, audio).
+VISIBLE_FIELDS = (
+    "title", "summary", "body", "link", "image_id", "thumbnail_url", "video_url", "audio_id",
+    "enclosure_url",
+)  # fmt: skip
 
 
 class Wijk(models.Model):
@@ -137,6 +149,13 @@ class Post(index.Indexed, ClusterableModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    approved_content = models.JSONField(
+        _("last approved content"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What residents saw before a change sent the post back to moderation."),
+    )
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     pinned_until = models.DateTimeField(_("pinned until"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
@@ -196,6 +215,32 @@ class Post(index.Indexed, ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.derive_video()
+        super().save(*args, **kwargs)
+
+    def derive_video(self) -> None:
+        """Provider and id follow ``video_url``: the embed is only ever built from these two.
+
+        Called by ``save()`` and by bulk writers (ingest), which bypass it. A URL of no known
+        platform (a video file, a player page) is kept, with no provider to embed from.
+        """
+        video = video_from_url(self.video_url) if self.video_url else None
+        if video:
+            self.video_provider, self.video_id, self.video_url = video
+        else:
+            self.video_provider = self.video_id = ""
+
+    def visible_content(self) -> dict:
+        """What residents see of the post: a change here is what moderation looks at.
+
+        The body counts by its text and link targets, not its markup: the admin's editor
+        rewrites markup on every save without changing what anyone reads.
+        """
+        content = {name: getattr(self, name) for name in VISIBLE_FIELDS}
+        content["body"] = " ".join([clean_text(self.body), *_HREF.findall(self.body)])
+        return content
 
     @property
     def slug(self) -> str:

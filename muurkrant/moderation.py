@@ -11,7 +11,7 @@ from django.db.models import F
 from wagtail.log_actions import log
 
 from feeds.signals import posts_changed
-from muurkrant.models import AbuseReport, ModerationSettings, Post
+from muurkrant.models import VISIBLE_FIELDS, AbuseReport, ModerationSettings, Post
 from muurkrant.notify import send_rejection_notice
 
 APPROVE = "muurkrant.approve"
@@ -36,11 +36,66 @@ def matched_keywords(*texts: str, keywords: list[str] | None = None) -> list[str
     return [word for word in keywords if word in haystack]
 
 
-def initial_status(trusted: bool, *texts: str, keywords: list[str] | None = None) -> str:
-    """Trusted partners and sources publish at once, unless a moderation keyword matches."""
-    if trusted and not matched_keywords(*texts, keywords=keywords):
-        return Post.Status.PUBLISHED
-    return Post.Status.PENDING
+def status_after_change(
+    prior: str | None, *, actor: str, trusted: bool, content_changed: bool, flagged: bool
+) -> str:
+    """The moderation rule: the status a post has after a change, whoever made it.
+
+    ``prior`` is the status before the change (None for a new post), ``actor`` a
+    ``Post.Origin`` (a feed, a partner in the admin or the API, a takeover, an editor),
+    ``trusted`` the trust of the feed's source or the partner, ``content_changed`` whether
+    anything residents see changed, ``flagged`` whether a moderation keyword matches.
+    Hidden posts and drafts stay as they are, and a rejected post is never published by a
+    change: only an editor's explicit decision (approve, reject, hide) undoes those.
+    """
+    if prior in (Post.Status.HIDDEN, Post.Status.DRAFT):
+        return prior
+    if actor == Post.Origin.EDITOR:  # the editors' own edits are reviewed by their making
+        return prior if prior == Post.Status.REJECTED else Post.Status.PUBLISHED
+    if prior is not None and not content_changed:
+        return prior
+    if prior == Post.Status.REJECTED:
+        # A partner's edit asks again and waits for an editor; a feed's update asks nothing.
+        return Post.Status.PENDING if actor == Post.Origin.PARTNER else prior
+    return Post.Status.PUBLISHED if trusted and not flagged else Post.Status.PENDING
+
+
+def apply_change(
+    post: Post,
+    before: dict | None,
+    *,
+    actor: str,
+    trusted: bool,
+    keywords: list[str] | None = None,
+) -> None:
+    """Set ``post.status`` after a change, by the rule above; every way of writing calls this.
+
+    ``before`` is ``{"status": ..., **post.visible_content()}`` as stored before the change,
+    None for a new post. When a published post goes back to moderation, what residents saw is
+    kept in ``approved_content`` so the editor can see what changed.
+    """
+    prior = before["status"] if before else None
+    old = {name: before[name] for name in VISIBLE_FIELDS} if before else None
+    changed = old is not None and old != post.visible_content()
+    flagged = (
+        actor != Post.Origin.EDITOR
+        and (old is None or changed)
+        and bool(matched_keywords(post.title, post.summary, post.body, keywords=keywords))
+    )
+    post.status = status_after_change(
+        prior, actor=actor, trusted=trusted, content_changed=changed, flagged=flagged
+    )
+    if post.status == Post.Status.PUBLISHED:
+        post.approved_content = None
+    elif prior == Post.Status.PUBLISHED and post.approved_content is None:
+        post.approved_content = old
+
+
+def stored_state(post: Post) -> dict | None:
+    """The ``before`` of ``apply_change`` for a post about to be changed (None when new)."""
+    if post.pk is None:
+        return None
+    return {"status": post.status, **post.visible_content()}
 
 
 def _resolve_reports(post: Post) -> int:
@@ -55,7 +110,16 @@ def approve(post: Post, user) -> None:
     resolved = _resolve_reports(post)
     post.status = Post.Status.PUBLISHED
     post.rejection_reason = ""
-    post.save(update_fields=["status", "rejection_reason", "report_count", "updated_at"])
+    post.approved_content = None
+    post.save(
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "approved_content",
+            "report_count",
+            "updated_at",
+        ]
+    )
     log(post, APPROVE, user=user, data={"resolved_reports": resolved})
 
 

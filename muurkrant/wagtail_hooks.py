@@ -78,8 +78,7 @@ class PostViewSet(PartnerScopedSnippetViewSet):
             FieldPanel("published_at"),
             MultiFieldPanel(
                 [
-                    FieldPanel("status", permission=MODERATE_ALL),
-                    FieldPanel("rejection_reason", permission=MODERATE_ALL),
+                    FieldPanel("status", permission=MODERATE_ALL, read_only=True),
                     FieldPanel("pinned_until", permission=MODERATE_ALL),
                     FieldPanel("expires_at", permission=MODERATE_ALL),
                     FieldPanel("report_count", permission=MODERATE_ALL, read_only=True),

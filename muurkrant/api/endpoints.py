@@ -13,7 +13,6 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.html import format_html
 from django.utils.text import slugify
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -22,10 +21,9 @@ from ninja.parser import Parser
 from wagtail.log_actions import log
 
 from feeds.fetch import FetchError
-from feeds.video import video_from_url
 from mediahub.images import ImageRejected, fetch_image, import_image
 from mediahub.models import Partner
-from mediahub.sanitize import clean_html
+from muurkrant import takeover
 from muurkrant.api.auth import PartnerTokenAuth, RateLimited
 from muurkrant.api.idempotency import fingerprint, run_once
 from muurkrant.api.schemas import (
@@ -41,10 +39,9 @@ from muurkrant.api.schemas import (
     dump_post,
 )
 from muurkrant.models import Post, Wijk
-from muurkrant.moderation import initial_status
+from muurkrant.moderation import apply_change, stored_state
 
 PAGE_SIZE = 20
-TAKEOVER_LINE = "Overgenomen van"
 _LIST_FIELDS = frozenset({"tags", "wijken"})
 
 
@@ -149,13 +146,6 @@ def _image(request: HttpRequest, image_url: str, alt: str, title: str):
         raise _invalid("image_url", f"The image could not be used: {exc}") from exc
 
 
-def _set_video(post: Post, video_url: str) -> None:
-    video = video_from_url(video_url) if video_url else None
-    post.video_url = video[2] if video else ""
-    post.video_provider = video[0] if video else ""
-    post.video_id = video[1] if video else ""
-
-
 # --- endpoints --------------------------------------------------------------------------
 
 _POST_BODY_DOC = {
@@ -206,9 +196,9 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
         language=payload.language,
         image=image,
         image_alt=payload.image_alt if image else "",
-        status=initial_status(partner.trusted, payload.title, payload.summary, payload.body),
+        video_url=payload.video_url,
     )
-    _set_video(post, payload.video_url)
+    apply_change(post, None, actor=Post.Origin.PARTNER, trusted=partner.trusted)
     post.tags.set(payload.tags)
     post.wijken.set(wijken)
     with transaction.atomic():
@@ -254,13 +244,12 @@ def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> HttpR
 
 
 def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[int, dict]:
+    before = stored_state(post)
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     if "wijken" in changes:
         post.wijken.set(_wijken(changes.pop("wijken")))
     if "tags" in changes:
         post.tags.set(changes.pop("tags"))
-    if "video_url" in changes:
-        _set_video(post, changes.pop("video_url"))
     image_url = changes.pop("image_url", None)
     alt = changes.pop("image_alt", post.image_alt)
     if image_url == "":
@@ -272,10 +261,8 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
     post.image_alt = alt
     for field, value in changes.items():
         setattr(post, field, value)
-    if post.status == Post.Status.PUBLISHED:
-        post.status = initial_status(post.partner.trusted, post.title, post.summary, post.body)
-    elif post.status == Post.Status.REJECTED:
-        post.status = Post.Status.PENDING
+    post.derive_video()
+    apply_change(post, before, actor=Post.Origin.PARTNER, trusted=post.partner.trusted)
     with transaction.atomic():
         post.save()
         log(post, "wagtail.edit", user=request.auth.token.user)
@@ -320,39 +307,14 @@ def take_over(request: HttpRequest, post_id: int) -> HttpResponse:
     original = get_object_or_404(
         Post.objects.published().select_related("partner", "image"), pk=post_id
     )
-    if original.partner_id == request.auth.partner.pk:
-        raise HttpError(422, "This post is already yours.")
     return _respond(request, "", lambda: _take_over(request, original))
 
 
 def _take_over(request: HttpRequest, original: Post) -> tuple[int, dict[str, Any]]:
-    partner: Partner = request.auth.partner
-    source_url = original.link or request.build_absolute_uri(original.get_absolute_url())
-    credit = format_html(
-        '<p>{} <a href="{}">{}</a></p>', TAKEOVER_LINE, source_url, original.partner.name
-    )
-    body = clean_html(f"{original.body}{credit}")
-    copied = {
-        field: getattr(original, field)
-        for field in (
-            "kind", "title", "summary", "language", "image", "image_alt", "thumbnail_url",
-            "video_url", "video_provider", "video_id", "audio", "enclosure_url",
-            "enclosure_type", "enclosure_length", "duration_seconds",
-        )
-    }  # fmt: skip
-    post = Post(
-        partner=partner,
-        origin=Post.Origin.PARTNER,
-        body=body,
-        link=source_url,
-        status=initial_status(partner.trusted, original.title, original.summary, body),
-        **copied,
-    )
-    post.tags.set([tag.name for tag in original.tags.all()])
-    post.wijken.set(list(original.wijken.all()))
-    with transaction.atomic():
-        post.save()
-        log(post, "wagtail.create", user=request.auth.token.user, data={"takeover": original.pk})
+    try:
+        post = takeover.take_over(original, request.auth.partner, user=request.auth.token.user)
+    except takeover.TakeoverRefused as exc:
+        raise HttpError(422, str(exc)) from exc
     return 201, created_body(request, post)
 
 

@@ -164,7 +164,7 @@ def test_create_with_forged_partner_saves_nothing(partner_client, other_partner)
 def test_untrusted_partner_post_waits_for_moderation_whatever_status_is_sent(
     untrusted_client, other_partner
 ):
-    response = untrusted_client.post(f"{POSTS}add/", post_data(other_partner, status="published"))
+    response = untrusted_client.post(f"{POSTS}add/", post_data(other_partner))
 
     assert response.status_code == 302
     post = Post.objects.get()
@@ -232,13 +232,17 @@ def test_editor_sees_every_post_and_the_moderation_fields(client, editor, own_po
     edit = client.get(f"{POSTS}edit/{foreign_post.pk}/")
 
     assert SECRET.encode() in listing.content and own_post.title.encode() in listing.content
-    assert {"status", "rejection_reason", "pinned_until"} <= set(edit.context["form"].fields)
+    fields = set(edit.context["form"].fields)
+    assert {"pinned_until", "expires_at"} <= fields
+    # The status is shown, not edited: decisions are made on the review page, into the audit log.
+    assert not {"status", "rejection_reason"} & fields
+    assert "Gepubliceerd" in edit.content.decode() or "Published" in edit.content.decode()
 
 
 def test_editor_creates_a_post_for_any_partner(client, editor, other_partner):
     client.force_login(editor)
 
-    client.post(f"{POSTS}add/", post_data(other_partner, status="published"))
+    client.post(f"{POSTS}add/", post_data(other_partner))
 
     post = Post.objects.get()
     assert (post.partner, post.status, post.origin) == (other_partner, "published", "editor")
@@ -272,3 +276,33 @@ def test_only_editors_manage_memberships(client, partner_user, editor):
 
     assert refused(denied)
     assert allowed.status_code == 200
+
+
+def test_a_video_typed_in_the_admin_embeds_and_follows_its_url(partner_client, partner):
+    partner_client.post(
+        f"{POSTS}add/", post_data(partner, kind="video", video_url="https://youtu.be/dQw4w9WgXcQ")
+    )
+    post = Post.objects.get()
+    page = partner_client.get(post.get_absolute_url()).text
+    assert 'data-embed-url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ' in page
+
+    partner_client.post(
+        f"{POSTS}edit/{post.pk}/",
+        post_data(partner, kind="video", video_url="https://vimeo.com/76979871"),
+    )
+
+    post.refresh_from_db()
+    assert (post.video_provider, post.video_id) == ("vimeo", "76979871")
+    page = partner_client.get(post.get_absolute_url()).text
+    assert 'data-embed-url="https://player.vimeo.com/video/76979871' in page
+    assert "dQw4w9WgXcQ" not in page
+
+
+def test_a_video_url_of_no_known_platform_is_refused_with_a_reason(partner_client, partner):
+    response = partner_client.post(
+        f"{POSTS}add/", post_data(partner, video_url="https://video.example.org/clip.mp4")
+    )
+
+    assert response.status_code == 200
+    assert "video_url" in response.context["form"].errors
+    assert not Post.objects.exists()

@@ -74,7 +74,7 @@ def test_video_is_a_facade_until_played(client, make_post):
         (
             "peertube",
             "9c9de5e8-0a1e-484a-b099-e80766180a6d",
-            "https://tube.example.org/w/9c9de5e8",
+            "https://tube.example.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d",
             "https://tube.example.org/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d",
         ),
         ("youtube", 'x" onload="alert(1)', "https://www.youtube.com/watch?v=x", ""),
@@ -83,9 +83,9 @@ def test_video_is_a_facade_until_played(client, make_post):
 def test_embed_urls_are_built_from_provider_and_id_only(
     client, make_post, provider, video_id, url, embed
 ):
-    post = make_post(
-        kind=Post.Kind.VIDEO, video_provider=provider, video_id=video_id, video_url=url
-    )
+    post = make_post(kind=Post.Kind.VIDEO, video_url=url)
+    # Written past save(), which derives both from the URL: the page must not trust the row.
+    Post.objects.filter(pk=post.pk).update(video_provider=provider, video_id=video_id)
     text = client.get(post.get_absolute_url()).text
     if embed:
         assert f'data-embed-url="{embed}"' in text
