@@ -23,25 +23,21 @@ POSTS = "/admin/snippets/muurkrant/post/"
 PUBLISHED, PENDING, REJECTED, HIDDEN = "published", "pending", "rejected", "hidden"
 CHANGES = ("none", "visible", "keyword")  # tags only; the title; a moderation keyword in the body
 
+# (trusted, prior) → statuses after a change of kind none, visible, keyword, by a feed or partner.
+BY_FEED_OR_PARTNER = {
+    (True, PUBLISHED): (PUBLISHED, PUBLISHED, PENDING),
+    (True, PENDING): (PENDING, PUBLISHED, PENDING),
+    (True, HIDDEN): (HIDDEN, HIDDEN, HIDDEN),
+    (False, PUBLISHED): (PUBLISHED, PENDING, PENDING),
+    (False, PENDING): (PENDING, PENDING, PENDING),
+    (False, HIDDEN): (HIDDEN, HIDDEN, HIDDEN),
+}
 # (actor, trusted, prior) → statuses after a change of kind none, visible, keyword.
 EXPECTED = {
     **{
-        (actor, True, prior): after
+        (actor, trusted, prior): after
         for actor in ("feed", "partner-admin", "partner-api")
-        for prior, after in {
-            PUBLISHED: (PUBLISHED, PUBLISHED, PENDING),
-            PENDING: (PENDING, PUBLISHED, PENDING),
-            HIDDEN: (HIDDEN, HIDDEN, HIDDEN),
-        }.items()
-    },
-    **{
-        (actor, False, prior): after
-        for actor in ("feed", "partner-admin", "partner-api")
-        for prior, after in {
-            PUBLISHED: (PUBLISHED, PENDING, PENDING),
-            PENDING: (PENDING, PENDING, PENDING),
-            HIDDEN: (HIDDEN, HIDDEN, HIDDEN),
-        }.items()
+        for (trusted, prior), after in BY_FEED_OR_PARTNER.items()
     },
     # A partner's edit of a rejected post asks again; a feed's update of it asks nothing.
     **{
