@@ -15,9 +15,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from feeds import jsonfeed
 from feeds.errors import ParseError
-from feeds.video import video_from_url, youtube_watch_url
 from feeds.xmlprep import read_xml
 from mediahub.sanitize import clean_text, is_tracking_pixel, safe_url
+from muurkrant.video import video_from_url, youtube_watch_url
 
 __all__ = ["Entry", "FeedInfo", "ParseError", "ParsedFeed", "parse_feed"]
 

@@ -22,7 +22,6 @@ from ninja.parser import Parser
 from wagtail.log_actions import log
 
 from feeds.fetch import FetchError
-from feeds.video import video_from_url
 from mediahub.images import ImageRejected, fetch_image, import_image
 from mediahub.models import Partner
 from mediahub.sanitize import clean_html
@@ -42,6 +41,7 @@ from muurkrant.api.schemas import (
 )
 from muurkrant.models import Post, Wijk
 from muurkrant.moderation import initial_status
+from muurkrant.video import video_from_url
 
 PAGE_SIZE = 20
 TAKEOVER_LINE = "Overgenomen van"

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from feeds.video import video_from_url
 from mediahub.sanitize import clean_html, clean_text, safe_url
 from muurkrant.models import Post
+from muurkrant.video import video_from_url
 
 _LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
