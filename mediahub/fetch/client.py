@@ -1,4 +1,4 @@
-"""The polite, safe HTTP client for partners' feeds and thumbnails.
+"""The polite, safe HTTP client for partners' feeds, thumbnails and images.
 
 Partners type in the URLs we fetch, so every URL is hostile input: only http(s), no
 credentials, only public addresses (checked again on every redirect hop, and the
@@ -9,68 +9,32 @@ no proxies from the environment, bounded time and bounded size.
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import ipaddress
-import re
 import socket
-import ssl
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from http import HTTPStatus
 from http.client import HTTPException
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import urllib3
 from django.conf import settings
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.ssl_match_hostname import CertificateError
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-AddressRule = Callable[[IPAddress], bool]
+from mediahub.fetch.addresses import AddressRule, Target, address_rule, vet
+from mediahub.fetch.errors import FetchError, network_error, status_error
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
-DEFAULT_USER_AGENT = "Mediahub/1.0 (+https://mediahub.example/over; feed fetcher)"
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 CHUNK = 64 * 1024
 _NETWORK_ERRORS = (urllib3.exceptions.HTTPError, HTTPException, OSError, CertificateError)
-
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
-_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
-_V4_COMPATIBLE = ipaddress.IPv6Network("::/96")
-# WHATWG parsers and the C resolver read a host whose last label is numeric as IPv4.
-_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
-
-
-class FetchError(Exception):
-    """A fetch failed; str(exc) is a plain-words message a partner can read."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        retry_after: int | None = None,
-        gone: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-        self.gone = gone
-
-
-class UnsafeURL(FetchError):
-    """Refused by the URL/address policy; no request was sent."""
 
 
 @dataclass
@@ -87,153 +51,6 @@ class FetchResult:
     bytes_read: int  # body bytes on the wire (before unpacking)
 
 
-@dataclass(frozen=True)
-class _Target:
-    scheme: str
-    host: str
-    port: int
-    addresses: tuple[IPAddress, ...]
-    request_target: str
-    host_header: str
-
-
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
-def _unwrap(ip: IPAddress) -> IPAddress | None:
-    """The IPv4 address carried inside an IPv6 form; None for forms we never reach."""
-    if ip.version == 4:
-        return ip
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip in _NAT64 or ip in _V4_COMPATIBLE:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    if ip in _SIX_TO_FOUR:
-        return ip.sixtofour
-    return None if ip in _NAT64_LOCAL else ip
-
-
-def is_public_address(ip: IPAddress) -> bool:
-    """The default address rule: globally routable unicast, looking through IPv6 wrappers.
-
-    "Not private" is not enough: CGNAT, multicast and the IPv6 forms that carry 127.0.0.1
-    are not private to `ipaddress`, yet reach places a partner's URL must not.
-    """
-    inner = _unwrap(ip)
-    if inner is None:
-        return False
-    # is_global already excludes private, loopback, link-local and unspecified addresses.
-    special = inner.is_multicast or inner.is_reserved or getattr(inner, "is_site_local", False)
-    return inner.is_global and not special
-
-
-def _rule(allow_private: bool | None, address_allowed: AddressRule | None) -> AddressRule:
-    if address_allowed is not None:
-        return address_allowed
-    if allow_private is None:
-        allow_private = bool(_setting("FEEDS_ALLOW_PRIVATE_NETWORKS", False))
-    return (lambda ip: True) if allow_private else is_public_address
-
-
-def _literal_address(host: str) -> IPAddress | None:
-    """The IP literal `host` is, or None for a name; disguised numeric forms are refused."""
-    if ":" in host:
-        try:
-            return ipaddress.IPv6Address(host)
-        except ValueError:
-            raise UnsafeURL(f"'{host}' is not a valid IPv6 address.") from None
-    with contextlib.suppress(ValueError):
-        return ipaddress.IPv4Address(host)
-    numeric = bool(_NUMERIC_LABEL.match(host.rstrip(".").rsplit(".", 1)[-1]))
-    with contextlib.suppress(OSError):
-        socket.inet_aton(host)  # what the C resolver would turn into an address
-        numeric = True
-    if numeric:
-        raise UnsafeURL(f"'{host}' is a disguised numeric address; use a normal host name.")
-    return None
-
-
-def _resolve(host: str, port: int) -> list[IPAddress]:
-    failed = FetchError(f"Could not find the server '{host}' (the name does not resolve).")
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise failed from exc
-    found = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
-    if not found:
-        raise failed
-    return list(dict.fromkeys(found))
-
-
-def _vet(url: str, rule: AddressRule) -> _Target:
-    """Check one URL against the policy and resolve it to the addresses we may connect to."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        raise UnsafeURL("This is not a valid web address.") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise UnsafeURL("Only http:// and https:// addresses can be fetched.")
-    if "@" in parts.netloc:
-        raise UnsafeURL("Addresses with a user name or password in them are not accepted.")
-    if not parts.hostname:
-        raise UnsafeURL("The address has no host name.")
-    default_port = 443 if scheme == "https" else 80
-    port = default_port if port is None else port
-    if port == 0:
-        raise UnsafeURL("The address has an invalid port number.")
-    literal = _literal_address(parts.hostname)
-    if literal is not None:
-        host, addresses = str(literal), [literal]
-    else:
-        try:
-            host = parts.hostname.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise UnsafeURL(f"'{parts.hostname}' is not a valid host name.") from None
-        addresses = _resolve(host, port)
-        host = host.rstrip(".")  # certificates and Host headers carry no trailing dot
-    refused = [ip for ip in addresses if not rule(ip)]
-    if refused:
-        raise UnsafeURL(
-            f"'{host}' points to a private or reserved network address ({refused[0]}); "
-            "only public internet addresses can be fetched."
-        )
-    name = f"[{host}]" if ":" in host else host
-    target = quote(parts.path or "/", safe="/%!$&'()*+,;=:@~")
-    if parts.query:
-        target += "?" + quote(parts.query, safe="/?%!$&'()*+,;=:@~")
-    return _Target(
-        scheme,
-        host,
-        port,
-        tuple(addresses),
-        target,
-        name if port == default_port else f"{name}:{port}",
-    )
-
-
-def check_url(url: str, *, allow_private: bool | None = None) -> None:
-    """Raise UnsafeURL if `url` may not be fetched (FetchError if its name does not resolve)."""
-    _vet(url, _rule(allow_private, None))
-
-
-def _retry_after(value: str | None) -> int | None:
-    """Retry-After (seconds or HTTP-date) clamped, so we neither hammer nor give up for days."""
-    value = (value or "").strip()
-    if value.isdigit():
-        seconds = int(value)
-    else:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        when = when if when.tzinfo else when.replace(tzinfo=UTC)
-        seconds = int((when - datetime.now(UTC)).total_seconds() + 0.999)
-    return min(max(seconds, 60), 86400)
-
-
 def _max_age(value: str | None) -> int | None:
     for directive in (value or "").split(","):
         key, _, arg = directive.partition("=")
@@ -243,55 +60,7 @@ def _max_age(value: str | None) -> int | None:
     return None
 
 
-def _status_error(status: int, reason: str, retry_after: str | None) -> FetchError:
-    known = status in HTTPStatus._value2member_map_
-    code = f"HTTP {status} {reason or (HTTPStatus(status).phrase if known else '')}".strip()
-    if status == 410:
-        return FetchError(
-            f"The feed is gone ({code}): the server says it was removed for good.",
-            status=status,
-            gone=True,
-        )
-    if status in (429, 503):
-        wait = _retry_after(retry_after)
-        when = f"in {-(-wait // 60)} minutes" if wait else "later"
-        what = "asks us to slow down" if status == 429 else "is temporarily unavailable"
-        return FetchError(
-            f"The server {what} ({code}); we will try again {when}.",
-            status=status,
-            retry_after=wait,
-        )
-    if status == 404:
-        msg = f"The feed was not found ({code}). Please check the address."
-    elif status in (401, 403):
-        msg = f"The server refused access to the feed ({code})."
-    elif status >= 500:
-        msg = f"The server had a problem ({code}). We will try again later."
-    else:
-        msg = f"The server did not send the feed ({code})."
-    return FetchError(msg, status=status)
-
-
-def _network_error(exc: BaseException, target: _Target) -> FetchError:
-    where = f"{target.host}:{target.port}"
-    if isinstance(exc, NewConnectionError):  # before its base class, ConnectTimeoutError
-        reason = getattr(exc.__cause__, "strerror", None) or "network error"
-        return FetchError(f"Could not connect to the server {where} ({reason.lower()}).")
-    if isinstance(exc, ConnectTimeoutError):
-        return FetchError(f"The server {where} did not accept a connection in time.")
-    if isinstance(exc, CertificateError):
-        return FetchError(f"The https certificate of {where} is not valid for '{target.host}'.")
-    if isinstance(exc, urllib3.exceptions.SSLError | ssl.SSLError):
-        reason = getattr(exc, "verify_message", None) or getattr(exc, "reason", None)
-        return FetchError(f"The secure (https) connection to {where} failed ({reason or exc}).")
-    if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
-        return FetchError(f"The server {where} stopped answering (timed out).")
-    if isinstance(exc, DecodeError):
-        return FetchError(f"The server {where} sent compressed data that could not be unpacked.")
-    return FetchError(f"The connection to {where} broke off before the answer was complete.")
-
-
-def _connect(target: _Target, connect_timeout: float, read_timeout: float) -> HTTPConnection:
+def _connect(target: Target, connect_timeout: float, read_timeout: float) -> HTTPConnection:
     """Connect to a checked address (never a fresh DNS answer); TLS still checks the name."""
     last: Exception | None = None
     for ip in target.addresses:
@@ -362,13 +131,13 @@ def fetch(
 
     `_address_allowed` replaces the address rule; it exists so tests can prove each hop is vetted.
     """
-    rule = _rule(allow_private, _address_allowed)
-    limit = int(max_bytes if max_bytes is not None else _setting("FEEDS_MAX_BYTES", 10 * 2**20))
-    total = float(deadline if deadline is not None else _setting("FEEDS_FETCH_DEADLINE", 20))
-    timeouts = _setting("FEEDS_FETCH_TIMEOUT", 10)
+    rule = address_rule(allow_private, _address_allowed)
+    limit = int(max_bytes if max_bytes is not None else settings.FEEDS_MAX_BYTES)
+    total = float(deadline if deadline is not None else settings.FEEDS_FETCH_DEADLINE)
+    timeouts = settings.FEEDS_FETCH_TIMEOUT
     connect_to, read_to = timeouts if isinstance(timeouts, tuple | list) else (timeouts,) * 2
     headers = {
-        "User-Agent": str(_setting("FEEDS_USER_AGENT", DEFAULT_USER_AGENT)),
+        "User-Agent": str(settings.FEEDS_USER_AGENT),
         "Accept": accept,
         "Accept-Encoding": "gzip, deflate",  # exactly what urllib3 can unpack
         "Connection": "close",
@@ -396,7 +165,7 @@ def fetch(
     seen, permanent = {url.split("#", 1)[0]}, True
     try:
         for hop in range(MAX_REDIRECTS + 1):
-            target = _vet(url, rule)
+            target = vet(url, rule)
             remaining = start + total - time.monotonic()
             if remaining <= 0:
                 raise FetchError(too_slow)
@@ -418,7 +187,7 @@ def fetch(
                     permanent = permanent and resp.status in PERMANENT
                     continue
                 if resp.status not in (200, 304):
-                    raise _status_error(resp.status, resp.reason, resp.headers.get("Retry-After"))
+                    raise status_error(resp.status, resp.reason, resp.headers.get("Retry-After"))
                 content = _read_body(resp, limit) if resp.status == 200 else b""
                 if expired.is_set():  # a body cut off by the watchdog may look complete
                     raise FetchError(too_slow)
@@ -439,7 +208,7 @@ def fetch(
             except _NETWORK_ERRORS as exc:
                 if expired.is_set():
                     raise FetchError(too_slow) from exc
-                raise _network_error(exc, target) from exc
+                raise network_error(exc, target.host, target.port) from exc
             finally:
                 for part in (resp, conn, *live):
                     if part is not None:
