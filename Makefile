@@ -39,9 +39,10 @@ run: $(VENV)/.installed ## migrate, load the demo, serve on $(HOST):$(PORT) with
 	$(PY) manage.py qcluster & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check; apps import one way (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: install ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
@@ -62,4 +63,4 @@ test-scale: install ## two queue workers on shared PostgreSQL + Redis (see tests
 	$(PY) -m pytest -o addopts="-ra --strict-markers" -s tests/scale $(PYTEST_ARGS)
 
 clean: ## remove the venv, the local database and caches
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache .import_linter_cache

@@ -2,8 +2,8 @@
 
 from django.core.management.base import CommandError
 
-from feeds.fetch import FetchError, UnsafeURL, check_url
 from feeds.models import Source
+from mediahub.fetch import FetchError, UnsafeURL, check_url
 from mediahub.models import Partner
 
 

@@ -17,10 +17,10 @@ from taggit.models import Tag
 
 from feeds.models import Source
 from feeds.parse import Entry, ParsedFeed, parse_feed
-from feeds.signals import posts_changed
 from mediahub.sanitize import clean_html, clean_text
 from muurkrant.models import VISIBLE_FIELDS, Post, PostTag, Wijk
 from muurkrant.moderation import apply_change, moderation_keywords, stored_state
+from muurkrant.signals import posts_changed
 
 BATCH = 500
 SUMMARY_LENGTH = 500
@@ -106,7 +106,7 @@ def ingest_entries(source: Source, entries: Sequence[Entry]) -> IngestSummary:
     for start in range(0, len(entries), BATCH):
         _ingest_batch(source, entries[start : start + BATCH], summary)
     if summary.new or summary.updated:
-        posts_changed([source.partner_id])  # bulk writes send no signals
+        posts_changed.send(Post, partner_ids=[source.partner_id])  # bulk writes send none
     return summary
 
 

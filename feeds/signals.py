@@ -1,6 +1,8 @@
 """When posts change: make cached feeds stale and, after the commit, tell the WebSub hub.
 
-Handlers only bump a cache counter and enqueue a task; nothing here touches the network.
+Posts saved or deleted one by one report through Django's model signals; posts written in bulk
+through muurkrant's own `posts_changed`. Handlers only bump a cache counter and enqueue a task;
+nothing here touches the network.
 """
 
 from django.db import transaction
@@ -9,10 +11,12 @@ from django_q.tasks import async_task
 
 from feeds.caching import bump_generation
 from feeds.websub import hub_url
+from muurkrant import signals as muurkrant_signals
+from muurkrant.models import Post
 
 
-def posts_changed(partner_ids: list[int]) -> None:
-    """Call after posts were written without signals (bulk writes, queryset updates)."""
+def feeds_stale(partner_ids: list[int]) -> None:
+    """The feeds of these partners no longer match the posts."""
     bump_generation()
     ids = sorted(set(partner_ids))
 
@@ -26,19 +30,20 @@ def posts_changed(partner_ids: list[int]) -> None:
 
 
 def post_saved(sender, instance, created: bool = False, **kwargs) -> None:
-    from muurkrant.models import Post
-
     if created and instance.status != Post.Status.PUBLISHED:
         return  # nothing public changed
-    posts_changed([instance.partner_id])
+    feeds_stale([instance.partner_id])
 
 
 def post_deleted(sender, instance, **kwargs) -> None:
-    posts_changed([instance.partner_id])
+    feeds_stale([instance.partner_id])
+
+
+def on_posts_changed(sender, partner_ids: list[int], **kwargs) -> None:
+    feeds_stale(partner_ids)
 
 
 def connect() -> None:
-    from muurkrant.models import Post
-
+    muurkrant_signals.posts_changed.connect(on_posts_changed, dispatch_uid="feeds.posts_changed")
     post_save.connect(post_saved, sender=Post, dispatch_uid="feeds.post_saved")
     post_delete.connect(post_deleted, sender=Post, dispatch_uid="feeds.post_deleted")

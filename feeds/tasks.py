@@ -18,10 +18,10 @@ from django_q.models import Schedule
 from django_q.tasks import async_task
 from wagtail.search.backends import get_search_backend
 
-from feeds.fetch import FetchError, fetch
 from feeds.ingest import IngestSummary, ingest_document
 from feeds.models import MAX_BACKOFF, MIN_INTERVAL, FetchLog, Source
 from feeds.parse import ParseError
+from mediahub.fetch import FetchError, fetch
 from mediahub.images import ImageRejected, fetch_image
 from muurkrant.models import Post
 

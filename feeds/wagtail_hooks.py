@@ -1,6 +1,6 @@
 """Sources in the admin: feed health at a glance, the fetch history, and "fetch now".
 
-The viewset is shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.py``).
+The viewset puts itself in the "Muurkrant" menu group through the group's own menu hook.
 """
 
 import django_filters
@@ -11,12 +11,16 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
+from feeds import tasks
 from feeds.models import Source
+from mediahub.models import PartnerLogEntry
 from mediahub.permissions import (
     MODERATE_ALL,
     PartnerScopedForm,
@@ -26,6 +30,7 @@ from mediahub.permissions import (
     partners_of_request,
     scoped_queryset,
 )
+from muurkrant.wagtail_hooks import MENU_HOOK
 
 register_permission_policy(Source, PartnerScopedPermissionPolicy(Source))
 
@@ -69,8 +74,6 @@ class FetchNowView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        from feeds import tasks
-
         source = get_object_or_404(scoped_queryset(Source, request.user, ["change"]), pk=pk)
         tasks.enqueue_fetch(source)
         messages.success(request, _("'%(source)s' will be fetched shortly.") % {"source": source})
@@ -92,6 +95,8 @@ class SourceViewSet(PartnerScopedSnippetViewSet):
 
     model = Source
     icon = "rss"
+    menu_hook = MENU_HOOK
+    menu_order = 1  # the group's Posts are 1 too and come first: Sources follow them
     list_display = [
         "__str__",
         "partner",
@@ -127,3 +132,12 @@ class SourceViewSet(PartnerScopedSnippetViewSet):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("partner")
+
+
+register_snippet(SourceViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_source_log(actions) -> None:
+    """Source history scopes to the user's partners, like every partner-owned object's."""
+    actions.register_model(Source, PartnerLogEntry)

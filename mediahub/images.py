@@ -21,7 +21,7 @@ from PIL import ImageOps, UnidentifiedImageError
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 
-from feeds.fetch import fetch
+from mediahub.fetch import fetch
 
 __all__ = ["ImageRejected", "fetch_image", "import_image"]
 
@@ -129,7 +129,7 @@ def import_image(data: bytes, *, title: str, filename_hint: str = "") -> Abstrac
 def fetch_image(url: str, *, title: str) -> AbstractImage:
     """Download an image through the safe fetcher and import it.
 
-    Raises feeds.fetch.FetchError (UnsafeURL for refused addresses) or ImageRejected.
+    Raises mediahub.fetch.FetchError (UnsafeURL for refused addresses) or ImageRejected.
     """
     max_bytes, _ = _limits()
     result = fetch(url, max_bytes=max_bytes, accept="image/*")

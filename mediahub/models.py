@@ -152,7 +152,11 @@ class PartnerLogEntry(BaseLogEntry):
 
 
 class HomePage(Page):
-    """The site's front door: a short welcome that leads residents to the wall."""
+    """The site's front door: a short welcome that leads residents to the wall.
+
+    The wall and its latest posts come from muurkrant's template tags (``wall_tags``), so the
+    core never imports the app built on it.
+    """
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -163,11 +167,3 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
-
-    def get_context(self, request, *args, **kwargs):
-        from muurkrant.models import Post, WallPage
-
-        context = super().get_context(request, *args, **kwargs)
-        context["wall"] = WallPage.objects.live().first()
-        context["latest_posts"] = Post.objects.on_wall().for_cards()[:6]
-        return context

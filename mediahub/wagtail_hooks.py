@@ -1,6 +1,7 @@
 """Partners and memberships in the admin, and the partner scoping of every bulk delete.
 
-The viewsets are shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.py``).
+The viewsets are shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.py``); apps
+register their own partner-owned models with PartnerLogEntry.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,6 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from feeds.models import Source
 from mediahub.models import Membership, Partner, PartnerLogEntry
 from mediahub.permissions import (
     ModeratorsOnlyPermissionPolicy,
@@ -16,7 +16,6 @@ from mediahub.permissions import (
     PartnerScopedSnippetViewSet,
     ScopedDeleteBulkAction,
 )
-from muurkrant.models import Post
 
 register_permission_policy(Partner, PartnerPermissionPolicy(Partner))
 register_permission_policy(Membership, ModeratorsOnlyPermissionPolicy(Membership))
@@ -50,5 +49,4 @@ hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=1)
 @hooks.register("register_log_actions")
 def register_partner_log(actions) -> None:
     """Partner-owned objects log to PartnerLogEntry, which reports scope to the user's partners."""
-    for model in (Partner, Post, Source):
-        actions.register_model(model, PartnerLogEntry)
+    actions.register_model(Partner, PartnerLogEntry)

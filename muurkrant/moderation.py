@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import F
 from wagtail.log_actions import log
 
-from feeds.signals import posts_changed
 from muurkrant.models import VISIBLE_FIELDS, AbuseReport, ModerationSettings, Post
 from muurkrant.notify import send_rejection_notice
+from muurkrant.signals import posts_changed
 
 APPROVE = "muurkrant.approve"
 REJECT = "muurkrant.reject"
@@ -177,5 +177,5 @@ def record_report(post: Post, reason: str, message: str, fingerprint: str) -> Ab
     post.refresh_from_db(fields=["status", "report_count"])
     if hidden:
         log(post, AUTO_HIDE, data={"threshold": threshold})
-        posts_changed([post.partner_id])  # a queryset update sends no signal
+        posts_changed.send(Post, partner_ids=[post.partner_id])  # an update sends none
     return report

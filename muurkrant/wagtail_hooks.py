@@ -1,4 +1,7 @@
-"""The admin's "Muurkrant" menu: posts, the moderation queue, sources, partners and wijken."""
+"""The admin's "Muurkrant" menu: posts, the moderation queue, partners and wijken.
+
+Apps built on muurkrant add their own items to it through the hook named in MENU_HOOK.
+"""
 
 import django_filters
 from django import forms
@@ -13,7 +16,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from feeds.wagtail_hooks import SourceViewSet
+from mediahub.models import PartnerLogEntry
 from mediahub.permissions import (
     MODERATE_ALL,
     PartnerScopedPermissionPolicy,
@@ -32,6 +35,8 @@ from muurkrant.admin_views import (
     RejectBulkAction,
 )
 from muurkrant.models import Post, Wijk
+
+MENU_HOOK = "register_muurkrant_menu_item"
 
 register_permission_policy(Post, PartnerScopedPermissionPolicy(Post))
 
@@ -139,7 +144,8 @@ class MuurkrantViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Muurkrant")
     menu_icon = "doc-full-inverse"
     menu_order = 150
-    items = (PostViewSet, SourceViewSet, PartnerViewSet, MembershipViewSet, WijkViewSet)
+    items = (PostViewSet, PartnerViewSet, MembershipViewSet, WijkViewSet)
+    submenu_hook = MENU_HOOK
 
     def get_submenu_items(self):
         queue = ModeratorMenuItem(
@@ -177,6 +183,12 @@ LOG_ACTIONS = {
     moderation.REPORT: (_("Abuse report"), _("Reported by a resident")),
     moderation.AUTO_HIDE: (_("Hidden by reports"), _("Hidden after %(threshold)s reports")),
 }
+
+
+@hooks.register("register_log_actions")
+def register_post_log(actions) -> None:
+    """Post history scopes to the user's partners, like every partner-owned object's."""
+    actions.register_model(Post, PartnerLogEntry)
 
 
 @hooks.register("register_log_actions")

@@ -226,7 +226,7 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 # Partner API: requests per minute per token.
 API_RATE_LIMIT = int(env("API_RATE_LIMIT", "60"))
 
-# Feeds in: the safe fetcher's limits (feeds/fetch.py).
+# Feeds in: the safe fetcher's limits (mediahub/fetch/).
 FEEDS_ALLOW_PRIVATE_NETWORKS = env_bool("FEEDS_ALLOW_PRIVATE_NETWORKS")
 FEEDS_FETCH_TIMEOUT = float(env("FEEDS_FETCH_TIMEOUT", "10"))
 FEEDS_FETCH_DEADLINE = float(env("FEEDS_FETCH_DEADLINE", "20"))

@@ -20,7 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
 from wagtail.log_actions import log
 
-from feeds.fetch import FetchError
+from mediahub.fetch import FetchError
 from mediahub.images import ImageRejected, fetch_image, import_image
 from mediahub.models import Partner
 from muurkrant import takeover

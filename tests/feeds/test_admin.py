@@ -1,5 +1,7 @@
 """Sources in the admin: health at a glance, fetch now, and partner users scoped to their own."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,6 +9,7 @@ from django.utils import timezone, translation
 
 from feeds.models import FetchLog, Source
 from feeds.wagtail_hooks import source_health
+from mediahub.models import PartnerLogEntry
 
 SOURCES = "/admin/snippets/feeds/source/"
 SECRET_URL = "https://elders.example/geheim.xml"
@@ -145,3 +148,33 @@ def test_listing_shows_health_and_next_fetch(client, editor, own_source):
     response = client.get(SOURCES)
 
     assert b"Time-out" in response.content
+
+
+def main_menu(client) -> list[dict]:
+    """The admin sidebar's main menu as the page sends it to the browser."""
+    html = client.get("/admin/").text
+    props = re.search(r'id="wagtail-sidebar-props" type="application/json">(.*?)</', html, re.S)
+    modules = json.loads(props.group(1))["modules"]
+    return next(m for m in modules if m["_type"] == "wagtail.sidebar.MainMenuModule")["_args"][0]
+
+
+def test_sources_sit_in_the_muurkrant_menu_after_posts(client, editor):
+    client.force_login(editor)
+    menu = main_menu(client)
+    group = next(item for item in menu if item["_args"][0]["name"] == "muurkrant")
+    assert [item["_args"][0]["url"] for item in group["_args"][1]] == [
+        "/admin/snippets/muurkrant/post/moderation/",
+        "/admin/snippets/muurkrant/post/",
+        SOURCES,
+        "/admin/snippets/mediahub/partner/",
+        "/admin/snippets/mediahub/membership/",
+        "/admin/snippets/muurkrant/wijk/",
+    ]
+    assert "snippets" not in [item["_args"][0]["name"] for item in menu]
+
+
+def test_a_source_edit_is_logged_with_its_partner(partner_client, own_source, partner):
+    response = partner_client.post(SOURCES + f"edit/{own_source.pk}/", source_data(partner))
+    assert response.status_code == 302
+    entry = PartnerLogEntry.objects.for_instance(own_source).get(action="wagtail.edit")
+    assert entry.partner == partner

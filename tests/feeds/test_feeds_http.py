@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.utils.http import http_date
 
 from feeds.models import Source
-from feeds.signals import posts_changed
-from muurkrant.models import Post
+from muurkrant.models import ModerationSettings, Post
+from muurkrant.moderation import record_report
+from muurkrant.signals import posts_changed
 from tests.feeds.syndication_data import make_feed_posts
 
 pytestmark = pytest.mark.django_db
@@ -147,10 +148,19 @@ def test_publishing_and_hiding_change_the_feed_and_its_etag(client, posts, partn
 def test_bulk_writes_invalidate_through_posts_changed(client, posts):
     before = client.get("/feeds/wall.json")
     Post.objects.filter(pk=posts["video"].pk).update(status=Post.Status.HIDDEN)
-    posts_changed([posts["video"].partner_id])
+    posts_changed.send(Post, partner_ids=[posts["video"].partner_id])
     after = client.get("/feeds/wall.json")
     assert after["ETag"] != before["ETag"]
     assert "Video van de markt" not in after.content.decode()
+
+
+def test_a_post_hidden_by_reports_leaves_the_cached_feed(client, posts):
+    """Moderation hides it with a queryset update: its own signal must reach the feeds."""
+    ModerationSettings.objects.update_or_create(defaults={"report_threshold": 1})
+    assert "Video van de markt" in item_titles(client, "/feeds/wall.json")
+    record_report(posts["video"], "spam", "", "f" * 64)
+    assert posts["video"].status == Post.Status.HIDDEN
+    assert "Video van de markt" not in item_titles(client, "/feeds/wall.json")
 
 
 def test_websub_hub_is_announced_and_pinged(

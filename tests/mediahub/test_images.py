@@ -8,15 +8,10 @@ import pytest
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from feeds.fetch import UnsafeURL
+from mediahub.fetch import UnsafeURL
 from mediahub.images import ImageRejected, fetch_image, import_image
-from tests.feeds import conftest as feeds_conftest
 
 GPS_IFD = 0x8825
-
-# The loopback HTTP server of the feed tests, for images fetched by URL.
-http_server_factory = feeds_conftest.http_server_factory
-http_server = feeds_conftest.http_server
 
 
 @pytest.fixture(autouse=True)

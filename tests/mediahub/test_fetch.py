@@ -1,4 +1,4 @@
-"""The feed fetcher against a real HTTP server on loopback: politeness, limits and SSRF policy."""
+"""The safe HTTP client against a real loopback HTTP server: politeness, limits, SSRF policy."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import urllib3
 
-from feeds.fetch import FetchError, UnsafeURL, check_url, fetch, is_public_address
+from mediahub.fetch import FetchError, UnsafeURL, check_url, fetch, is_public_address
 from tests.feeds.conftest import send_chunked
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title></channel></rss>'

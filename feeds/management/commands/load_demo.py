@@ -39,7 +39,7 @@ USERS = [
     ("stadsoog", PARTNERS, "rtv-stadsoog"),
     ("rivierstad", PARTNERS, "radio-rivierstad"),
 ]
-DEMO_FEEDS = Path(__file__).resolve().parents[3] / "feeds" / "static" / "feeds" / "demo"
+DEMO_FEEDS = Path(__file__).resolve().parents[2] / "static" / "feeds" / "demo"
 SOURCES = [
     # partner, bundled file, trusted
     ("rtv-stadsoog", "rtv-stadsoog-nieuws.xml", True),
