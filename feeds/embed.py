@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from muurkrant.models import Post
+from muurkrant.models import Post, wall_path
 from muurkrant.queries import filter_posts, parse_filters
 
 SCRIPT = Path(__file__).resolve().parent / "static" / "feeds" / "embed" / "wall.js"
@@ -56,7 +56,7 @@ def embed_wall(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "theme": choice(request.GET, "theme", ("light", "dark")),
             "layout": choice(request.GET, "layout", ("list", "compact")),
-            "wall_url": "/muurkrant/" + filters.query_with(),
+            "wall_url": wall_path() + filters.query_with(),
             "feed_query": "?" + urlencode(params) if params else "",
         },
     )

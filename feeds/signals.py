@@ -37,8 +37,15 @@ def post_deleted(sender, instance, **kwargs) -> None:
     posts_changed([instance.partner_id])
 
 
+def wall_moved(sender, **kwargs) -> None:
+    """Every post link in a cached feed or sitemap points at the wall's old path."""
+    posts_changed([])
+
+
 def connect() -> None:
+    from muurkrant import models
     from muurkrant.models import Post
 
     post_save.connect(post_saved, sender=Post, dispatch_uid="feeds.post_saved")
     post_delete.connect(post_deleted, sender=Post, dispatch_uid="feeds.post_deleted")
+    models.wall_moved.connect(wall_moved, dispatch_uid="feeds.wall_moved")
