@@ -12,6 +12,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -83,7 +84,8 @@ def screen(request: HttpRequest) -> HttpResponse:
         "feeds/screen.html",
         {
             "filters": filters,
-            "feed_url": "/feeds/wall.json" + ("?" + urlencode(params) if params else ""),
+            "feed_url": reverse("feeds:wall", kwargs={"fmt": "json"})
+            + ("?" + urlencode(params) if params else ""),
             "interval": bounded_int(request.GET, "interval", SCREEN_INTERVAL, 5, 300),
             "refresh": bounded_int(request.GET, "refresh", SCREEN_REFRESH, 30, 3600),
         },

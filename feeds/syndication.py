@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
@@ -125,7 +126,7 @@ def entry_for(post: Post) -> FeedEntry:
         kind=post.kind,
         language=post.language or settings.LANGUAGE_CODE,
         partner_name=xml_text(post.partner.name),
-        partner_url=absolute(f"/partners/{post.partner.slug}/"),
+        partner_url=absolute(reverse("muurkrant:partner", args=[post.partner.slug])),
         post_id=post.pk,
         tags=[xml_text(tag.name) for tag in post.tags.all()],
         original_url=safe_url(post.link),
