@@ -37,15 +37,14 @@ def post_deleted(sender, instance, **kwargs) -> None:
     posts_changed([instance.partner_id])
 
 
-def wall_moved(sender, **kwargs) -> None:
-    """Every post link in a cached feed or sitemap points at the wall's old path."""
-    posts_changed([])
+def on_posts_changed(sender, partner_ids: list[int], **kwargs) -> None:
+    posts_changed(partner_ids)
 
 
 def connect() -> None:
-    from muurkrant import models
+    from muurkrant import signals as muurkrant_signals
     from muurkrant.models import Post
 
+    muurkrant_signals.posts_changed.connect(on_posts_changed, dispatch_uid="feeds.posts_changed")
     post_save.connect(post_saved, sender=Post, dispatch_uid="feeds.post_saved")
     post_delete.connect(post_deleted, sender=Post, dispatch_uid="feeds.post_deleted")
-    models.wall_moved.connect(wall_moved, dispatch_uid="feeds.wall_moved")

@@ -4,7 +4,6 @@ from asgiref.local import Local
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Q
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
+
+from muurkrant import signals
 
 
 class Wijk(models.Model):
@@ -271,9 +272,6 @@ WALL_PATH_KEY = "muurkrant:wall-path"
 # (commands, workers) on every call, so a long-lived worker never keeps an old path.
 _request_memo = Local()
 
-# Sent when the wall may have moved: whatever was built from its path (cached feeds) is stale.
-wall_moved = Signal()
-
 
 def wall_path() -> str:
     """The wall's path, such as "/nieuws/", kept in the cache until a page or site changes."""
@@ -296,7 +294,8 @@ def forget_wall_path(**kwargs) -> None:
     _request_memo.path = None
     # Again after the commit: a request in between may have cached the old path.
     transaction.on_commit(lambda: cache.delete(WALL_PATH_KEY))
-    wall_moved.send(sender=WallPage)
+    # Every post's link changed with it: whatever was built from them (cached feeds) is stale.
+    signals.posts_changed.send(sender=WallPage, partner_ids=[])
 
 
 def start_request_memo(**kwargs) -> None:

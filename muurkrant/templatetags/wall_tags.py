@@ -1,10 +1,22 @@
-"""Links to the wall from any template, built from the page tree like every post link."""
+"""The wall for pages that live outside muurkrant, such as the home page."""
 
 from django import template
 
-from muurkrant.models import wall_path
+from muurkrant.models import Post, PostQuerySet, WallPage, wall_path
 
 register = template.Library()
+
+
+@register.simple_tag
+def wall_page() -> WallPage | None:
+    """The live wall, to link to."""
+    return WallPage.objects.live().first()
+
+
+@register.simple_tag
+def latest_posts(count: int) -> PostQuerySet:
+    """The newest posts on the wall, with what their cards need."""
+    return Post.objects.on_wall().for_cards()[:count]
 
 
 @register.inclusion_tag("components/wall_nav_link.html", takes_context=True)
