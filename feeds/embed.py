@@ -12,10 +12,11 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from muurkrant.models import Post
+from muurkrant.models import Post, wall_path
 from muurkrant.queries import filter_posts, parse_filters
 
 SCRIPT = Path(__file__).resolve().parent / "static" / "feeds" / "embed" / "wall.js"
@@ -56,7 +57,7 @@ def embed_wall(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "theme": choice(request.GET, "theme", ("light", "dark")),
             "layout": choice(request.GET, "layout", ("list", "compact")),
-            "wall_url": "/muurkrant/" + filters.query_with(),
+            "wall_url": wall_path() + filters.query_with(),
             "feed_query": "?" + urlencode(params) if params else "",
         },
     )
@@ -83,7 +84,8 @@ def screen(request: HttpRequest) -> HttpResponse:
         "feeds/screen.html",
         {
             "filters": filters,
-            "feed_url": "/feeds/wall.json" + ("?" + urlencode(params) if params else ""),
+            "feed_url": reverse("feeds:wall", kwargs={"fmt": "json"})
+            + ("?" + urlencode(params) if params else ""),
             "interval": bounded_int(request.GET, "interval", SCREEN_INTERVAL, 5, 300),
             "refresh": bounded_int(request.GET, "refresh", SCREEN_REFRESH, 30, 3600),
         },

@@ -1,17 +1,19 @@
 """Feeds out: the wall and each partner's posts as RSS 2.0 (a podcast when it is audio) and Atom.
 
 Every URL in a feed is absolute on ``settings.SITE_URL``, never on the host a request came in
-by: an item's id is its permalink there, so it stays the same behind any proxy or alias.
+by, so it stays the same behind any proxy or alias.
 """
 
 import mimetypes
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
@@ -29,6 +31,8 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # XML 1.0 cannot carry these at all; a feed with one would not be written.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The date in item ids (RFC 4151 tag URIs): when this naming scheme began. Never change it.
+ITEM_ID_DATE = "2026"
 
 
 def absolute(url: str) -> str:
@@ -36,6 +40,15 @@ def absolute(url: str) -> str:
     if url.startswith("/") and not url.startswith("//"):
         return settings.SITE_URL + url
     return url
+
+
+def item_id(post_pk: int) -> str:
+    """A post's id in every feed format: ``tag:<site host>,2026:post:<pk>``.
+
+    Readers recognise items they have seen by this id, so it names the post and not where it is
+    shown: the permalink changes when an editor renames the wall or a partner edits the title.
+    """
+    return f"tag:{urlsplit(settings.SITE_URL).hostname},{ITEM_ID_DATE}:post:{post_pk}"
 
 
 def xml_text(text: str) -> str:
@@ -102,7 +115,7 @@ def post_media(post: Post) -> Media | None:
 def entry_for(post: Post) -> FeedEntry:
     permalink = absolute(post.get_absolute_url())
     return FeedEntry(
-        id=permalink,
+        id=item_id(post.pk),
         url=permalink,
         title=xml_text(post.title),
         summary=xml_text(post.summary),
@@ -113,7 +126,7 @@ def entry_for(post: Post) -> FeedEntry:
         kind=post.kind,
         language=post.language or settings.LANGUAGE_CODE,
         partner_name=xml_text(post.partner.name),
-        partner_url=absolute(f"/partners/{post.partner.slug}/"),
+        partner_url=absolute(reverse("muurkrant:partner", args=[post.partner.slug])),
         post_id=post.pk,
         tags=[xml_text(tag.name) for tag in post.tags.all()],
         original_url=safe_url(post.link),
@@ -301,7 +314,7 @@ class EntryFeed(Feed):
         return entry.id
 
     def item_guid_is_permalink(self, entry: FeedEntry) -> bool:
-        return True
+        return False
 
     def item_pubdate(self, entry: FeedEntry) -> datetime:
         return entry.published

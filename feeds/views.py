@@ -22,9 +22,9 @@ from feeds.models import Source
 from feeds.opml import write_opml
 from feeds.syndication import DEFAULT_LIMIT, MAX_LIMIT, FeedSpec, load_entries, write_xml
 from mediahub.models import Partner
+from muurkrant.models import wall_path
 from muurkrant.queries import FILTER_KEYS, parse_filters
 
-WALL_PATH = "/muurkrant/"
 CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
@@ -67,7 +67,7 @@ def build_spec(path: str, params: dict[str, str], partner: Partner | None) -> Fe
             "name": partner.name
         }
     else:
-        home = WALL_PATH + home_query
+        home = wall_path() + home_query
         title = "Muurkrant"
         description = _("Local news from the city’s broadcasters, institutions and initiatives.")
     labels = [str(active.value) for active in filters.active]

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,23 @@ class MuurkrantConfig(AppConfig):
     verbose_name = _("Muurkrant")
 
     def ready(self) -> None:
+        from wagtail.models import Site
+        from wagtail.signals import page_published, post_page_move
+
+        from muurkrant import models
         from muurkrant.pages import ensure_pages
 
         post_migrate.connect(ensure_pages, sender=self, dispatch_uid="muurkrant.ensure_pages")
+        # Where the wall lives changes only with the page tree or the sites.
+        for signal in (page_published, post_page_move):
+            signal.connect(models.forget_wall_path, dispatch_uid="muurkrant.forget_wall_path")
+        for signal, sender in (
+            (post_delete, models.WallPage),
+            (post_save, Site),
+            (post_delete, Site),
+        ):
+            signal.connect(
+                models.forget_wall_path, sender=sender, dispatch_uid="muurkrant.forget_wall_path"
+            )
+        request_started.connect(models.start_request_memo, dispatch_uid="muurkrant.request_memo")
+        request_finished.connect(models.end_request_memo, dispatch_uid="muurkrant.request_memo")

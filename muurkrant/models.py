@@ -2,7 +2,9 @@
 
 import re
 
-from django.db import models
+from asgiref.local import Local
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,6 +21,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from mediahub.sanitize import clean_text
+from muurkrant import signals
 from muurkrant.video import video_from_url
 
 _HREF = re.compile(r'href="([^"]*)"')
@@ -247,11 +250,18 @@ class Post(index.Indexed, ClusterableModel):
         return slugify(self.title)[:80] or "bericht"
 
     def get_absolute_url(self) -> str:
-        return f"/muurkrant/{self.pk}-{self.slug}/"
+        return WallPage.post_path(self)
+
+    def get_report_url(self) -> str:
+        return WallPage.post_path(self, "report_post")
 
 
 class WallPage(RoutablePageMixin, Page):
-    """The public wall at /muurkrant/: every partner's published posts, newest first."""
+    """The public wall: every partner's published posts, newest first, each on a route below it.
+
+    Editors may rename or move it, so every link to it or to a post is built from the page tree
+    (``wall_path``), never written down.
+    """
 
     intro = RichTextField(_("introduction"), blank=True)
     posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=24)
@@ -287,6 +297,57 @@ class WallPage(RoutablePageMixin, Page):
         from muurkrant.views import report
 
         return report(request, self, pk, slug)
+
+    @classmethod
+    def post_path(cls, post: Post, route: str = "post_page") -> str:
+        """A post's path: one of the routes above, under the wall's current path."""
+        return wall_path() + cls.get_resolver().reverse(route, pk=post.pk, slug=post.slug)
+
+    @classmethod
+    def path_in_tree(cls) -> str | None:
+        """The wall's path on its site as the page tree says now, or None while it has none."""
+        wall = cls.objects.order_by("-live", "path").first()
+        parts = wall.get_url_parts() if wall is not None else None
+        return parts[2] if parts is not None else None
+
+
+WALL_PATH_KEY = "muurkrant:wall-path"
+# While a request runs the path is read from the shared cache once; outside a request
+# (commands, workers) on every call, so a long-lived worker never keeps an old path.
+_request_memo = Local()
+
+
+def wall_path() -> str:
+    """The wall's path, such as "/nieuws/", kept in the cache until a page or site changes."""
+    path = getattr(_request_memo, "path", None)
+    if path is None:
+        path = cache.get(WALL_PATH_KEY)
+        if path is None:
+            path = WallPage.path_in_tree()
+            if path is None:
+                return "/"  # no wall yet: nothing to cache, the home page leads on
+            cache.set(WALL_PATH_KEY, path, timeout=None)
+        if getattr(_request_memo, "active", False):
+            _request_memo.path = path
+    return path
+
+
+def forget_wall_path(**kwargs) -> None:
+    """A page was published, moved or deleted, or a site changed: the wall may live elsewhere."""
+    cache.delete(WALL_PATH_KEY)
+    _request_memo.path = None
+    # Again after the commit: a request in between may have cached the old path.
+    transaction.on_commit(lambda: cache.delete(WALL_PATH_KEY))
+    # Every post's link changed with it: whatever was built from them (cached feeds) is stale.
+    signals.posts_changed.send(sender=WallPage, partner_ids=[])
+
+
+def start_request_memo(**kwargs) -> None:
+    _request_memo.active, _request_memo.path = True, None
+
+
+def end_request_memo(**kwargs) -> None:
+    _request_memo.active, _request_memo.path = False, None
 
 
 @register_setting(icon="warning")

@@ -22,7 +22,7 @@ from django.views.i18n import set_language
 from mediahub.models import Partner
 from mediahub.sanitize import safe_url
 from muurkrant.forms import ReportForm
-from muurkrant.models import Post, PostQuerySet, WallPage, Wijk
+from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
 from muurkrant.moderation import record_report
 from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
 
@@ -84,7 +84,7 @@ def report(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> Htt
     """Takes a resident's abuse report; stores a daily fingerprint instead of their address."""
     post = _wall_post_or_404(pk)
     if request.method == "GET" and slug != post.slug:
-        return HttpResponsePermanentRedirect(f"{post.get_absolute_url()}melden/")
+        return HttpResponsePermanentRedirect(post.get_report_url())
     form = ReportForm(
         request.POST if request.method == "POST" else None,
         post=post,
@@ -117,7 +117,7 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
             "website": safe_url(partner.website),
             "filters": filters,
             "slice": paginate(cards(posts), filters, request.GET, PARTNER_PAGE_SIZE),
-            "wall": WallPage.objects.live().first(),
+            "wall_url": wall_path(),
         },
     )
 

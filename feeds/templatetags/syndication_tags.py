@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -92,15 +93,19 @@ def feed_discovery(filters, partner=None, canonical: str = "") -> dict:
     """<link rel="alternate"> to the feeds of what the page shows, its filters carried along,
     and the canonical URL of the page with just those filters (no cursors, no stray params)."""
     if partner is not None:
-        base, title = f"/feeds/partners/{partner.slug}", partner.name
+        name, kwargs, title = "feeds:partner", {"slug": partner.slug}, partner.name
         query = filters.query_with(partner="")
     else:
-        base, query, title = "/feeds/wall", filters.query_with(), "Muurkrant"
+        name, kwargs, query, title = "feeds:wall", {}, filters.query_with(), "Muurkrant"
+    formats = [
+        ("rss", "application/rss+xml", "RSS"),
+        ("atom", "application/atom+xml", "Atom"),
+        ("json", "application/feed+json", "JSON Feed"),
+    ]
     return {
         "feeds": [
-            ("application/rss+xml", "RSS", absolute(f"{base}.rss{query}")),
-            ("application/atom+xml", "Atom", absolute(f"{base}.atom{query}")),
-            ("application/feed+json", "JSON Feed", absolute(f"{base}.json{query}")),
+            (mime, label, absolute(reverse(name, kwargs={**kwargs, "fmt": fmt}) + query))
+            for fmt, mime, label in formats
         ],
         "title": title,
         "canonical": absolute(canonical + query) if canonical else "",
@@ -112,7 +117,7 @@ def embed_snippet(partner=None) -> dict:
     """The copy-paste code for putting (a partner's part of) the wall on another site."""
     query = f"?partner={partner.slug}" if partner is not None else ""
     return {
-        "iframe_url": absolute(f"/embed/wall/{query}"),
-        "script_url": absolute("/embed/wall.js"),
+        "iframe_url": absolute(reverse("feeds:embed_wall") + query),
+        "script_url": absolute(reverse("feeds:embed_script")),
         "partner": partner,
     }

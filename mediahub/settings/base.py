@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "muurkrant.middleware.OldWallPathMiddleware",
 ]
 
 ROOT_URLCONF = "mediahub.urls"

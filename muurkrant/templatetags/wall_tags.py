@@ -2,7 +2,7 @@
 
 from django import template
 
-from muurkrant.models import Post, PostQuerySet, WallPage
+from muurkrant.models import Post, PostQuerySet, WallPage, wall_path
 
 register = template.Library()
 
@@ -17,3 +17,11 @@ def wall_page() -> WallPage | None:
 def latest_posts(count: int) -> PostQuerySet:
     """The newest posts on the wall, with what their cards need."""
     return Post.objects.on_wall().for_cards()[:count]
+
+
+@register.inclusion_tag("components/wall_nav_link.html", takes_context=True)
+def wall_nav_link(context) -> dict:
+    """The menu's link to the wall, marked current on the wall and on every post beneath it."""
+    url = wall_path()
+    request = context.get("request")
+    return {"url": url, "current": request is not None and request.path.startswith(url)}
