@@ -2,8 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-HOST ?= 127.0.0.1
-PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -25,19 +23,8 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules with everything run and test need (idempotent)
 
-run: $(VENV)/.installed ## migrate, load the demo, serve on $(HOST):$(PORT) with the queue worker beside it
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	@echo ""
-	@echo "  Site:   http://$(HOST):$(PORT)/"
-	@echo "  Wall:   http://$(HOST):$(PORT)/muurkrant/"
-	@echo "  Admin:  http://$(HOST):$(PORT)/admin/   (logins above)"
-	@echo "  Health: http://$(HOST):$(PORT)/healthz"
-	@echo "  Ctrl-C stops the web server and the queue worker."
-	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py qcluster & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+run: $(VENV)/.installed ## migrate, load the demo, serve on HOST:PORT (127.0.0.1:8000) with the queue worker
+	$(PY) bin/run.py
 
 lint: install ## ruff check and format check; apps import one way (import-linter)
 	$(VENV)/bin/ruff check .

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.cache import cache
 
 GENERATION_KEY = "feeds:generation"
-DEFAULT_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,5 @@ def cached(key: str, render: Callable[[], Rendered]) -> Rendered:
     entry = cache.get(cache_key)
     if entry is None:
         entry = render()
-        timeout = getattr(settings, "FEEDS_OUT_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
-        cache.set(cache_key, entry, timeout=timeout)
+        cache.set(cache_key, entry, timeout=settings.FEEDS_OUT_CACHE_SECONDS)
     return entry

@@ -28,9 +28,6 @@ from muurkrant.models import Post
 log = logging.getLogger(__name__)
 
 POLL_SCHEDULE = "feeds.poll"
-# Longer than django-q2's timeout + retry, so a lease outlives a task that is being retried;
-# FEEDS_LEASE_SECONDS shortens it where a lost worker's sources must come back sooner (tests).
-LEASE = timedelta(seconds=getattr(settings, "FEEDS_LEASE_SECONDS", 600))
 HISTORY = 50
 INDEX_BATCH = 500
 # What one fetch may change on its source; saved in one go when the fetch is recorded.
@@ -61,7 +58,9 @@ class Outcome:
 def claim(source_id: int, *, force: bool = False, now: datetime | None = None) -> datetime | None:
     """Lease a source atomically; the lease's expiry is the token the fetch task must present."""
     now = now or timezone.now()
-    lease_until = now + LEASE
+    # FEEDS_LEASE_SECONDS is longer than django-q2's timeout + retry, so a lease outlives a task
+    # that is being retried; shorter where a lost worker's sources must come back sooner (tests).
+    lease_until = now + timedelta(seconds=settings.FEEDS_LEASE_SECONDS)
     candidates = Source.objects.filter(pk=source_id, active=True).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
@@ -243,7 +242,7 @@ def enqueue_indexing(post_ids: list[int]) -> None:
 
 
 def enqueue_thumbnails(post_ids: list[int]) -> None:
-    if getattr(settings, "FEEDS_FETCH_THUMBNAILS", True):
+    if settings.FEEDS_FETCH_THUMBNAILS:
         for post_id in post_ids:
             async_task("feeds.tasks.download_thumbnail", post_id, group="thumbnails")
 

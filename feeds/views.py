@@ -31,7 +31,6 @@ CONTENT_TYPES = {
     "json": "application/feed+json; charset=utf-8",
 }
 OPML_CONTENT_TYPE = "text/x-opml; charset=utf-8"
-DEFAULT_MAX_AGE = 300
 
 
 class BadFeedRequest(ValueError):
@@ -81,7 +80,7 @@ def build_spec(path: str, params: dict[str, str], partner: Partner | None) -> Fe
         title=title,
         description=description,
         partner=partner,
-        hub=getattr(settings, "WEBSUB_HUB", ""),
+        hub=settings.WEBSUB_HUB,
     )
     spec.entries = load_entries(spec)
     return spec
@@ -102,8 +101,7 @@ def render_feed(request: HttpRequest, fmt: str, params: dict, slug: str | None) 
 def add_feed_headers(response: HttpResponse, etag: str, last_modified: float) -> HttpResponse:
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    max_age = getattr(settings, "FEEDS_OUT_MAX_AGE", DEFAULT_MAX_AGE)
-    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Cache-Control"] = f"public, max-age={settings.FEEDS_OUT_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
     response["X-Content-Type-Options"] = "nosniff"

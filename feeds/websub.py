@@ -19,7 +19,7 @@ TIMEOUT = urllib3.Timeout(connect=5, read=10)
 
 
 def hub_url() -> str:
-    return getattr(settings, "WEBSUB_HUB", "")
+    return settings.WEBSUB_HUB
 
 
 def topic_urls(partner_ids: list[int]) -> list[str]:

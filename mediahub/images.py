@@ -33,8 +33,6 @@ _OUTPUT = {
     "WEBP": ("WEBP", "webp"),
 }
 _PNG_MODES = frozenset({"1", "L", "LA", "RGB", "RGBA"})
-_DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-_DEFAULT_MAX_PIXELS = 40_000_000
 
 
 class ImageRejected(ValueError):
@@ -43,8 +41,8 @@ class ImageRejected(ValueError):
 
 def _limits() -> tuple[int, int]:
     return (
-        int(getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", _DEFAULT_MAX_BYTES)),
-        int(getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", _DEFAULT_MAX_PIXELS)),
+        settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
+        settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS,
     )
 
 

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,6 +12,9 @@ from mediahub.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # For clients that ask without reading the page's <link rel="icon">; looked up per request,
+    # as the static file's hashed name is known only once collectstatic has run.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("mediahub/favicon.svg"))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),

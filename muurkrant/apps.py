@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,9 +13,7 @@ class MuurkrantConfig(AppConfig):
         from wagtail.signals import page_published, post_page_move
 
         from muurkrant import models
-        from muurkrant.pages import ensure_pages
 
-        post_migrate.connect(ensure_pages, sender=self, dispatch_uid="muurkrant.ensure_pages")
         # Where the wall lives changes only with the page tree or the sites.
         for signal in (page_published, post_page_move):
             signal.connect(models.forget_wall_path, dispatch_uid="muurkrant.forget_wall_path")

@@ -1,10 +1,11 @@
-"""The site's fixed pages: a home page at / with the wall beneath it, on every install."""
+"""The site's starting pages: a home page at / with the wall beneath it, made once per database.
 
-from django.db import transaction
-from wagtail.models import Locale, Page, Site
+`create_starting_pages` takes an app registry, so the data migration runs it on the historical
+models and the test suite on the real ones (pytest-django empties the database between
+transactional tests, and the pages the migration made have to come back).
+"""
 
-from mediahub.models import HomePage
-from muurkrant.models import WallPage
+from django.apps.registry import Apps
 
 HOME_INTRO = (
     "<p>Het nieuws van de lokale omroepen, instellingen en initiatieven van de stad, "
@@ -12,37 +13,87 @@ HOME_INTRO = (
 )
 WALL_INTRO = "<p>Alle berichten van de lokale partners, nieuwste eerst.</p>"
 
+# Wagtail's page tree (django-treebeard): each level adds four base-36 digits to the path.
+STEP = 4
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-@transaction.atomic
-def ensure_pages(**kwargs) -> WallPage:
-    """Create whatever is missing of root → home → wall and the default site; idempotent.
 
-    Runs after every migrate (and after a test database flush), so a fresh install always
-    has the pages that the URLs in the public contract point at.
+def child_path(parent_path: str, last_sibling_path: str | None) -> str:
+    """The tree path of a new last child, written out because historical models lack add_child."""
+    position = int(last_sibling_path[-STEP:], 36) + 1 if last_sibling_path else 1
+    digits = ""
+    while position:
+        position, digit = divmod(position, 36)
+        digits = ALPHABET[digit] + digits
+    return parent_path + digits.rjust(STEP, "0")
+
+
+def create_starting_pages(apps: Apps) -> None:
+    """Root → home → wall and a default site, on a database that has no home page yet.
+
+    A database that has one is left alone, and so is an existing default site: its host, port
+    and root page are the operator's.
     """
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Locale = apps.get_model("wagtailcore", "Locale")
+    Page = apps.get_model("wagtailcore", "Page")
+    Site = apps.get_model("wagtailcore", "Site")
+    HomePage = apps.get_model("mediahub", "HomePage")
+    WallPage = apps.get_model("muurkrant", "WallPage")
+    if HomePage.objects.exists():
+        return
+
+    def content_type(app_label: str, model: str):
+        return ContentType.objects.get_or_create(app_label=app_label, model=model)[0]
+
     locale = Locale.objects.order_by("pk").first() or Locale.objects.create(language_code="nl")
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    home = HomePage.objects.first()
-    if home is None:
-        # Wagtail's own first migration leaves a placeholder welcome page; ours takes its place.
-        Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
-        root.refresh_from_db()
-        home = root.add_child(
-            instance=HomePage(title="Mediahub", slug="home", intro=HOME_INTRO, locale=locale)
+    root = Page.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        root = Page.objects.create(
+            title="Root",
+            draft_title="Root",
+            slug="root",
+            path=child_path("", None),
+            depth=1,
+            numchild=0,
+            url_path="/",
+            locale=locale,
+            content_type=content_type("wagtailcore", "page"),
         )
-    wall = WallPage.objects.first() or home.add_child(
-        instance=WallPage(title="Muurkrant", slug="muurkrant", intro=WALL_INTRO, locale=locale)
+    # Wagtail's first migration leaves a placeholder welcome page (and a site on it); ours
+    # takes its place.
+    Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
+    last = Page.objects.filter(depth=2).order_by("-path").values_list("path", flat=True).first()
+    home = HomePage.objects.create(
+        title="Mediahub",
+        draft_title="Mediahub",
+        slug="home",
+        path=child_path(root.path, last),
+        depth=2,
+        numchild=1,
+        url_path="/home/",
+        locale=locale,
+        content_type=content_type("mediahub", "homepage"),
+        intro=HOME_INTRO,
     )
-    if not Site.objects.filter(is_default_site=True, root_page=home).exists():
-        Site.objects.update_or_create(
+    WallPage.objects.create(
+        title="Muurkrant",
+        draft_title="Muurkrant",
+        slug="muurkrant",
+        path=child_path(home.path, None),
+        depth=3,
+        numchild=0,
+        url_path="/home/muurkrant/",
+        locale=locale,
+        content_type=content_type("muurkrant", "wallpage"),
+        intro=WALL_INTRO,
+    )
+    Page.objects.filter(pk=root.pk).update(numchild=Page.objects.filter(depth=2).count())
+    if not Site.objects.filter(is_default_site=True).exists():
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            site_name="Muurkrant",
+            root_page=home,
             is_default_site=True,
-            defaults={
-                "hostname": "localhost",
-                "port": 80,
-                "site_name": "Muurkrant",
-                "root_page": home,
-            },
         )
-    return wall

@@ -1,12 +1,28 @@
 """Fixtures shared by every test app: partners, users in their roles, posts."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
 
 from mediahub.models import Membership, Partner
 from mediahub.roles import EDITORS, PARTNERS, ensure_groups
 from muurkrant.models import Post
+from muurkrant.pages import create_starting_pages
+
+
+def _starting_pages_after_flush(**kwargs) -> None:
+    """pytest-django empties the database after a transactional test and then sends
+    post_migrate: the pages the migration made come back for the tests after it."""
+    create_starting_pages(apps)
+
+
+post_migrate.connect(
+    _starting_pages_after_flush,
+    sender=apps.get_app_config("muurkrant"),
+    dispatch_uid="tests.starting_pages_after_flush",
+)
 
 
 @pytest.fixture(autouse=True)

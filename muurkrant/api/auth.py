@@ -66,7 +66,7 @@ def _acting_partner(request: HttpRequest, api_token: APIToken) -> Partner:
 
 def _check_rate(api_token: APIToken) -> None:
     """A fixed window per token in the shared cache; incr is atomic on Redis and locmem."""
-    limit = int(getattr(settings, "API_RATE_LIMIT", 60))
+    limit = settings.API_RATE_LIMIT
     now = time.time()
     key = f"api-rate:{api_token.key_hash[:32]}:{int(now // RATE_WINDOW)}"
     cache.add(key, 0, timeout=RATE_WINDOW * 2)

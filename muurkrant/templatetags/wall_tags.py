@@ -19,6 +19,12 @@ def latest_posts(count: int) -> PostQuerySet:
     return Post.objects.on_wall().for_cards()[:count]
 
 
+@register.simple_tag
+def wall_url() -> str:
+    """The wall's path, wherever the page tree has it."""
+    return wall_path()
+
+
 @register.inclusion_tag("components/wall_nav_link.html", takes_context=True)
 def wall_nav_link(context) -> dict:
     """The menu's link to the wall, marked current on the wall and on every post beneath it."""

@@ -196,6 +196,8 @@ def test_no_wall_path_is_written_in_the_code():
         for path in (root / folder).rglob("*"):
             if path.suffix not in {".py", ".html", ".txt", ".js"} or "migrations" in path.parts:
                 continue
+            if path == root / "muurkrant" / "pages.py":  # the data that creates the wall
+                continue
             for number, line in enumerate(path.read_text().splitlines(), 1):
                 if pattern.search(line):
                     offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")

@@ -15,7 +15,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -83,10 +82,12 @@ def feeds() -> Iterator[Feeds]:
 
 
 @pytest.fixture
-def clusters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen]]:
+def clusters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings
+) -> Iterator[list[subprocess.Popen]]:
     """Two qcluster processes (two workers each) against this test's database and Redis."""
     monkeypatch.setattr(Conf, "SYNC", False)  # poll() here enqueues for the clusters
-    monkeypatch.setattr("feeds.tasks.LEASE", timedelta(seconds=LEASE_SECONDS))  # poll() leases
+    settings.FEEDS_LEASE_SECONDS = LEASE_SECONDS  # poll() leases
     get_broker().purge_queue()
     database = connection.settings_dict
     env = {
