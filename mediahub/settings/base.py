@@ -232,13 +232,15 @@ FEEDS_FETCH_THUMBNAILS = env_bool("FEEDS_FETCH_THUMBNAILS", True)
 FEEDS_MAX_BYTES = int(env("FEEDS_MAX_BYTES", str(10 * 1024 * 1024)))
 # How long a worker holds a source it is fetching; a lost worker's sources return after it.
 FEEDS_LEASE_SECONDS = int(env("FEEDS_LEASE_SECONDS", "600"))
-FEEDS_USER_AGENT = env(
-    "FEEDS_USER_AGENT",
-    "Mediahub/1.0 (+{}/over/; local news feed reader)".format(
-        env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    ),
-)
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def feeds_user_agent(site_url: str) -> str:
+    """How the fetcher introduces itself: with a page about us on our own site."""
+    return env("FEEDS_USER_AGENT", f"Mediahub/1.0 (+{site_url}/over/; local news feed reader)")
+
+
+FEEDS_USER_AGENT = feeds_user_agent(SITE_URL)
 
 # Feeds out: rendered feeds stay cached until a post in them changes (and at most this long);
 # a WebSub hub, when set, is announced in every feed and pinged on changes.

@@ -1,7 +1,7 @@
 """Local development: debug on, console e-mail, private feed addresses allowed for the demo."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import env, env_bool, env_list, feeds_user_agent
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-not-for-production-use-0123456789")  # noqa: S105
@@ -20,6 +20,7 @@ def served_url(host: str, port: str) -> str:
 # sources, which the site serves itself) and the admin's links follow it.
 SITE_URL = env("SITE_URL", served_url(env("HOST", "127.0.0.1"), env("PORT", "8000"))).rstrip("/")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", SITE_URL)
+FEEDS_USER_AGENT = feeds_user_agent(SITE_URL)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -114,6 +114,22 @@ def test_load_demo_is_idempotent_and_prints_logins(capsys, client):
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_load_demo_on_another_port_moves_its_sources_instead_of_adding_them(monkeypatch):
+    from django.conf import settings
+
+    from feeds.models import Source
+
+    call_command("load_demo")
+    # Not the settings fixture: load_demo reads the settings module's name, which it hides.
+    monkeypatch.setattr(settings, "SITE_URL", "http://127.0.0.1:8100")
+    call_command("load_demo")
+
+    urls = list(Source.objects.values_list("url", flat=True))
+    assert len(urls) == 4
+    assert all(url.startswith("http://127.0.0.1:8100/static/feeds/demo/") for url in urls)
+
+
 def run_django(settings_module: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environ = {k: v for k, v in os.environ.items() if k not in unset}
