@@ -568,9 +568,10 @@ def test_proxy_environment_is_ignored(http_server, http_server_factory, monkeypa
     assert proxy.requests == []
     assert http_server.paths == ["/feed.xml"]
 
-    # Control: a client that honours the environment does go through the proxy.
+    # Control: a client that honours the environment does go through the proxy (an opener of
+    # its own: urlopen's shared one would keep the proxy for every later test).
     with pytest.raises(urllib.error.HTTPError):
-        urllib.request.urlopen(http_server.url("/feed.xml"), timeout=5)
+        urllib.request.build_opener().open(http_server.url("/feed.xml"), timeout=5)
     assert proxy.paths == [http_server.url("/feed.xml")]
 
 
