@@ -44,6 +44,13 @@ def partner_user(groups, partner):
 
 
 @pytest.fixture
+def partner_client(client, partner_user):
+    """The test client, logged in as `partner_user`."""
+    client.force_login(partner_user)
+    return client
+
+
+@pytest.fixture
 def make_post(partner):
     """PostFactory with this test's `partner` as the default."""
     return functools.partial(PostFactory, partner=partner)

@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from wagtail.images.models import Image
-from wagtail.images.tests.utils import get_test_image_file
 
 from mediahub.sanitize import clean_html
-from muurkrant.models import Post, Wijk
+from muurkrant.models import Post
+from tests.factories import ImageFactory, WijkFactory
 
 HOSTILE_TITLE = "</script><script>alert(1)</script> & <b>vet</b>"
 HOSTILE_BODY = (
@@ -19,8 +18,8 @@ HOSTILE_BODY = (
 def make_feed_posts(partner, other_partner) -> dict[str, Post]:
     """On the wall, newest first: audio (other partner), video, article; and one pending."""
     now = timezone.now().replace(microsecond=0)
-    centrum = Wijk.objects.create(name="Centrum", slug="centrum")
-    image = Image.objects.create(title="Brug", file=get_test_image_file())
+    centrum = WijkFactory(name="Centrum")
+    image = ImageFactory(title="Brug")
     article = Post.objects.create(
         partner=partner,
         title=HOSTILE_TITLE,
