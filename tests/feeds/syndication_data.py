@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from mediahub.sanitize import clean_html
 from muurkrant.models import Post
-from tests.factories import ImageFactory, WijkFactory
+from tests.factories import ImageFactory, PostFactory, WijkFactory
 
 HOSTILE_TITLE = "</script><script>alert(1)</script> & <b>vet</b>"
 HOSTILE_BODY = (
@@ -20,7 +20,7 @@ def make_feed_posts(partner, other_partner) -> dict[str, Post]:
     now = timezone.now().replace(microsecond=0)
     centrum = WijkFactory(name="Centrum")
     image = ImageFactory(title="Brug")
-    article = Post.objects.create(
+    article = PostFactory(
         partner=partner,
         title=HOSTILE_TITLE,
         summary='Samenvatting met <img src=x onerror="alert(4)"> erin',
@@ -33,7 +33,7 @@ def make_feed_posts(partner, other_partner) -> dict[str, Post]:
     article.tags.add("verkeer", "Fietsen")
     article.wijken.add(centrum)
     article.save()
-    video = Post.objects.create(
+    video = PostFactory(
         partner=partner,
         kind=Post.Kind.VIDEO,
         title="Video van de markt",
@@ -47,7 +47,7 @@ def make_feed_posts(partner, other_partner) -> dict[str, Post]:
         status=Post.Status.PUBLISHED,
         published_at=now - timedelta(hours=2),
     )
-    audio = Post.objects.create(
+    audio = PostFactory(
         partner=other_partner,
         kind=Post.Kind.AUDIO,
         title="Podcast aflevering 1",
@@ -59,5 +59,5 @@ def make_feed_posts(partner, other_partner) -> dict[str, Post]:
         status=Post.Status.PUBLISHED,
         published_at=now - timedelta(hours=1),
     )
-    Post.objects.create(partner=partner, title="Nog in de wachtrij", status=Post.Status.PENDING)
+    PostFactory(partner=partner, title="Nog in de wachtrij", status=Post.Status.PENDING)
     return {"article": article, "video": video, "audio": audio}
