@@ -21,6 +21,7 @@ from tests import factories
 
 # Values for URL parameters other than the pk, by parameter name; a new name must be added here.
 EXAMPLE_ARGUMENTS = {"decision": "approve"}
+MISSING_PK = 987654321
 
 
 def refused(response) -> bool:
@@ -36,7 +37,7 @@ def partner_scoped_viewsets() -> list[SnippetViewSet]:
     return [viewset for viewset in viewsets if isinstance(viewset, PartnerScopedSnippetViewSet)]
 
 
-def object_urls(viewset: SnippetViewSet, obj: Model) -> dict[str, str]:
+def object_urls(viewset: SnippetViewSet, pk) -> dict[str, str]:
     """URL name → URL, for every view of the viewset or its chooser that names one object."""
     urls = {}
     for owner in (viewset, viewset.chooser_viewset):
@@ -49,7 +50,7 @@ def object_urls(viewset: SnippetViewSet, obj: Model) -> dict[str, str]:
             assert not missing, f"add an example value for {missing} to EXAMPLE_ARGUMENTS"
             kwargs = {name: EXAMPLE_ARGUMENTS[name] for name in parameters - {"pk"}}
             name = owner.get_url_name(pattern.name)
-            urls[name] = reverse(name, kwargs={"pk": quote(obj.pk), **kwargs})
+            urls[name] = reverse(name, kwargs={"pk": quote(pk), **kwargs})
     return urls
 
 
@@ -71,25 +72,32 @@ def fields_of(obj: Model) -> dict:
 
 
 def assert_views_keep_out(viewset, partner_client, admin_client, other_partner) -> list[str]:
-    """Every object view answers 404 or refuses another partner's object, by GET and by POST.
+    """Another partner's object answers exactly as a missing one: 404, or refused, never shown.
 
-    A 405 is fine for the method a view does not take, it never reaches the object.
-    The secret (the object's name) never appears, nothing changes, and a superuser reaches the
-    same URL (so a 404 is the scope's doing, not a wrong URL). Returns the URL names checked.
+    Checked by GET and by POST on every object view (a 405 is fine for the method a view does
+    not take: it never reaches the object). The object's name never appears, nothing changes,
+    and a superuser reaches the same URL, so a 404 is the scope's doing, not a wrong URL.
+    Returns the URL names checked.
     """
     obj = foreign_object(viewset.model, other_partner)
     secret = capfirst(str(obj))
-    urls = object_urls(viewset, obj)
+    urls = object_urls(viewset, obj.pk)
+    missing_urls = object_urls(viewset, MISSING_PK)
     before = fields_of(obj)
     for name, url in urls.items():
         assert admin_client.get(url).status_code != 404, f"{name}: {url} is not found at all"
         statuses = []
         for method in ("get", "post"):
             response = getattr(partner_client, method)(url)
+            missing = getattr(partner_client, method)(missing_urls[name])
             statuses.append(response.status_code)
             assert response.status_code in (404, 405) or refused(response), (
                 f"{method.upper()} {url} ({name}) answered {response.status_code} "
                 "for another partner's object"
+            )
+            assert response.status_code == missing.status_code, (
+                f"{method.upper()} {url} ({name}) answered {response.status_code} "
+                f"for another partner's object but {missing.status_code} for a missing one"
             )
             assert secret not in response.content.decode(), f"{name}: {url} shows {secret!r}"
         assert statuses != [405, 405], f"{name}: {url} takes neither GET nor POST"
