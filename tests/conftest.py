@@ -1,15 +1,16 @@
-"""Fixtures shared by every test app: partners, users in their roles, posts."""
+"""Fixtures shared by every test app: partners, users in their roles, posts (see factories.py)."""
+
+import functools
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models.signals import post_migrate
 
-from mediahub.models import Membership, Partner
-from mediahub.roles import EDITORS, PARTNERS, ensure_groups
-from muurkrant.models import Post
+from mediahub.models import Partner
+from mediahub.roles import ensure_groups
 from muurkrant.pages import create_starting_pages
+from tests.factories import EditorFactory, PartnerFactory, PartnerUserFactory, PostFactory
 
 
 def _starting_pages_after_flush(**kwargs) -> None:
@@ -35,12 +36,12 @@ def _fresh_cache():
 
 @pytest.fixture
 def partner(db) -> Partner:
-    return Partner.objects.create(name="RTV Test", slug="rtv-test", trusted=True)
+    return PartnerFactory(name="RTV Test", slug="rtv-test", trusted=True)
 
 
 @pytest.fixture
 def other_partner(db) -> Partner:
-    return Partner.objects.create(name="Radio Elders", slug="radio-elders")
+    return PartnerFactory(name="Radio Elders", slug="radio-elders")
 
 
 @pytest.fixture
@@ -49,26 +50,23 @@ def groups(db) -> None:
 
 
 @pytest.fixture
-def editor(groups, django_user_model):
-    user = django_user_model.objects.create_user("redacteur", password="pw-editor-1")
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
+def editor(groups):
+    return EditorFactory(username="redacteur", password="pw-editor-1")
 
 
 @pytest.fixture
-def partner_user(groups, django_user_model, partner):
-    user = django_user_model.objects.create_user("omroepmens", password="pw-partner-1")
-    user.groups.add(Group.objects.get(name=PARTNERS))
-    Membership.objects.create(user=user, partner=partner)
-    return user
+def partner_user(groups, partner):
+    return PartnerUserFactory(username="omroepmens", password="pw-partner-1", partner=partner)
+
+
+@pytest.fixture
+def partner_client(client, partner_user):
+    """The test client, logged in as `partner_user`."""
+    client.force_login(partner_user)
+    return client
 
 
 @pytest.fixture
 def make_post(partner):
-    def make(**fields) -> Post:
-        fields.setdefault("partner", partner)
-        fields.setdefault("title", "Een bericht")
-        fields.setdefault("status", Post.Status.PUBLISHED)
-        return Post.objects.create(**fields)
-
-    return make
+    """PostFactory with this test's `partner` as the default."""
+    return functools.partial(PostFactory, partner=partner)

@@ -3,8 +3,9 @@
 import pytest
 
 from mediahub.models import Partner
-from muurkrant.models import Post, Wijk
+from muurkrant.models import Post
 from tests.browser.conftest import describe_violations
+from tests.factories import WijkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,7 +15,7 @@ def wall_posts(make_post, partner) -> dict[str, Post]:
     partner.description = "Lokale radio en tv voor de hele stad."
     partner.website = "https://rtv-test.example"
     partner.save()
-    centrum = Wijk.objects.create(name="Centrum", slug="centrum")
+    centrum = WijkFactory(name="Centrum")
     article = make_post(title="Fietsbrug geopend", summary="Fietsers zijn sneller in Noord.")
     article.wijken.add(centrum)
     article.tags.add("verkeer")

@@ -1,11 +1,9 @@
 """A partner posts in the admin, cannot reach another partner's post, and an editor approves it."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from mediahub.models import Membership
-from mediahub.roles import PARTNERS
 from muurkrant.models import Post, WallPage
+from tests.factories import PartnerUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,9 +19,7 @@ def log_in(page, username: str, password: str) -> None:
 
 def test_partner_posts_and_editor_approves(page, editor, other_partner, partner, make_post):
     assert WallPage.objects.live().exists()
-    user = editor.__class__.objects.create_user("eldersmens", password="pw-elders-1")
-    user.groups.add(Group.objects.get(name=PARTNERS))
-    Membership.objects.create(user=user, partner=other_partner)
+    PartnerUserFactory(username="eldersmens", password="pw-elders-1", partner=other_partner)
     foreign = make_post(partner=partner, title="Bericht van een ander")
 
     log_in(page, "eldersmens", "pw-elders-1")

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from muurkrant.models import Post
+from tests.factories import PostFactory
 from tests.feeds.conftest import LocalHTTPServer
 
 HOST_PAGE = """<!DOCTYPE html>
@@ -26,7 +27,7 @@ def wall_posts(partner):
     titles = ["Markt op zaterdag", "Video van de brug", "Nieuwe bibliotheek"]
     kinds = [Post.Kind.ARTICLE, Post.Kind.VIDEO, Post.Kind.ARTICLE]
     return [
-        Post.objects.create(
+        PostFactory(
             partner=partner,
             title=title,
             kind=kind,

@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from muurkrant.models import AbuseReport, Post, WallPage, Wijk
+from muurkrant.models import AbuseReport, Post, WallPage
+from tests.factories import WijkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,8 +29,8 @@ def test_browse_and_open_a_post(page, make_post):
 
 
 def test_filter_by_neighbourhood_link(page, make_post):
-    centrum = Wijk.objects.create(name="Centrum", slug="centrum")
-    Wijk.objects.create(name="Noord", slug="noord")
+    centrum = WijkFactory(name="Centrum")
+    WijkFactory(name="Noord")
     make_post(title="Markt in Noord")
     kermis = make_post(title="Kermis in het centrum")
     kermis.wijken.add(centrum)

@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from wagtail.images.models import Image
-from wagtail.images.tests.utils import get_test_image_file
 
 from mediahub.sanitize import clean_html
-from muurkrant.models import Post, Wijk
+from muurkrant.models import Post
+from tests.factories import ImageFactory, PostFactory, WijkFactory
 
 HOSTILE_TITLE = "</script><script>alert(1)</script> & <b>vet</b>"
 HOSTILE_BODY = (
@@ -19,9 +18,9 @@ HOSTILE_BODY = (
 def make_feed_posts(partner, other_partner) -> dict[str, Post]:
     """On the wall, newest first: audio (other partner), video, article; and one pending."""
     now = timezone.now().replace(microsecond=0)
-    centrum = Wijk.objects.create(name="Centrum", slug="centrum")
-    image = Image.objects.create(title="Brug", file=get_test_image_file())
-    article = Post.objects.create(
+    centrum = WijkFactory(name="Centrum")
+    image = ImageFactory(title="Brug")
+    article = PostFactory(
         partner=partner,
         title=HOSTILE_TITLE,
         summary='Samenvatting met <img src=x onerror="alert(4)"> erin',
@@ -34,7 +33,7 @@ def make_feed_posts(partner, other_partner) -> dict[str, Post]:
     article.tags.add("verkeer", "Fietsen")
     article.wijken.add(centrum)
     article.save()
-    video = Post.objects.create(
+    video = PostFactory(
         partner=partner,
         kind=Post.Kind.VIDEO,
         title="Video van de markt",
@@ -48,7 +47,7 @@ def make_feed_posts(partner, other_partner) -> dict[str, Post]:
         status=Post.Status.PUBLISHED,
         published_at=now - timedelta(hours=2),
     )
-    audio = Post.objects.create(
+    audio = PostFactory(
         partner=other_partner,
         kind=Post.Kind.AUDIO,
         title="Podcast aflevering 1",
@@ -60,5 +59,5 @@ def make_feed_posts(partner, other_partner) -> dict[str, Post]:
         status=Post.Status.PUBLISHED,
         published_at=now - timedelta(hours=1),
     )
-    Post.objects.create(partner=partner, title="Nog in de wachtrij", status=Post.Status.PENDING)
+    PostFactory(partner=partner, title="Nog in de wachtrij", status=Post.Status.PENDING)
     return {"article": article, "video": video, "audio": audio}

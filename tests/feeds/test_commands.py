@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 from feeds.models import Source
 from feeds.opml import read_opml
 from muurkrant.models import Post
-from tests.feeds.factories import CORPUS, make_source, rss
+from tests.factories import SourceFactory
+from tests.feeds.documents import FIXTURES, rss
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,8 @@ def test_fetch_feeds_prints_a_summary_line_per_source(http_server, partner, sett
     settings.FEEDS_ALLOW_PRIVATE_NETWORKS = True
     http_server.route("/a", body=rss(("1", "Een"), ("2", "Twee")))
     http_server.route("/b", status=500)
-    make_source(partner, http_server.url("/a"))
-    make_source(partner, http_server.url("/b"))
+    SourceFactory(partner=partner, url=http_server.url("/a"))
+    SourceFactory(partner=partner, url=http_server.url("/b"))
     call_command("fetch_feeds")
     captured = capsys.readouterr()
     assert f"{http_server.url('/a')}: new=2 updated=0 unchanged=0" in captured.out
@@ -58,14 +59,14 @@ def test_fetch_feeds_prints_a_summary_line_per_source(http_server, partner, sett
 def test_fetch_feeds_for_one_source_by_id(http_server, partner, settings, capsys):
     settings.FEEDS_ALLOW_PRIVATE_NETWORKS = True
     http_server.route("/a", body=rss(("1", "Een")))
-    source = make_source(partner, http_server.url("/a"))
+    source = SourceFactory(partner=partner, url=http_server.url("/a"))
     call_command("fetch_feeds", "--source", str(source.pk))
     assert "new=1 updated=0 unchanged=0" in capsys.readouterr().out
 
 
-def test_ingest_file_from_the_corpus(partner, capsys):
-    source = make_source(partner, "https://www.nu.nl/rss/Algemeen")
-    path = CORPUS / "dutch" / "nunl-algemeen-trimmed.xml"
+def test_ingest_file_from_a_fixture(partner, capsys):
+    source = SourceFactory(partner=partner, url="https://www.stadsnieuws.example.nl/rss/Algemeen")
+    path = FIXTURES / "dutch-news-ttl.xml"
     call_command("ingest_file", str(path), "--source", source.url)
     assert "new=2 updated=0 unchanged=0" in capsys.readouterr().out
     call_command("ingest_file", str(path), "--source", str(source.pk))
@@ -73,7 +74,7 @@ def test_ingest_file_from_the_corpus(partner, capsys):
 
 
 def test_ingest_file_reports_a_broken_file_and_keeps_posts(partner, tmp_path):
-    source = make_source(partner, "https://omroep.example.nl/rss")
+    source = SourceFactory(partner=partner, url="https://omroep.example.nl/rss")
     good, bad = tmp_path / "good.xml", tmp_path / "bad.xml"
     good.write_bytes(rss(("1", "Een")))
     bad.write_bytes(b"\x00\x01 garbage")

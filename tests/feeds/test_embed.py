@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from muurkrant.models import Post
+from tests.factories import PostFactory
 from tests.feeds.syndication_data import HOSTILE_TITLE, make_feed_posts
 from tests.html_checks import assert_harmless
 
@@ -94,7 +95,7 @@ def test_json_ld_cannot_be_broken_out_of(client, posts):
 
 
 def test_sitemap_lists_pages_and_published_posts_only(client, posts, partner):
-    hidden = Post.objects.create(partner=partner, title="Verborgen", status=Post.Status.HIDDEN)
+    hidden = PostFactory(partner=partner, title="Verborgen", status=Post.Status.HIDDEN)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
@@ -166,5 +167,5 @@ def test_qr_code_for_a_post_on_the_wall(client, posts, partner):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<?xml") and b"<svg" in response.content
-    pending = Post.objects.create(partner=partner, title="Nee", status=Post.Status.PENDING)
+    pending = PostFactory(partner=partner, title="Nee", status=Post.Status.PENDING)
     assert client.get(f"/scherm/qr/{pending.pk}.svg").status_code == 404

@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.utils.http import http_date
 
-from feeds.models import Source
 from muurkrant.models import ModerationSettings, Post
 from muurkrant.moderation import record_report
 from muurkrant.signals import posts_changed
+from tests.factories import PostFactory, SourceFactory
 from tests.feeds.syndication_data import make_feed_posts
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_partner_feed_and_unknown_partner(client, posts, partner):
 
 def test_limit(client, partner):
     for n in range(60):
-        Post.objects.create(partner=partner, title=f"Bericht {n}", status=Post.Status.PUBLISHED)
+        PostFactory(partner=partner, title=f"Bericht {n}", status=Post.Status.PUBLISHED)
     assert len(item_titles(client, "/feeds/wall.json")) == 50
     assert len(item_titles(client, "/feeds/wall.json?limit=5")) == 5
     assert len(item_titles(client, "/feeds/wall.json?limit=200")) == 60
@@ -128,7 +128,7 @@ def test_limit(client, partner):
 
 def test_publishing_and_hiding_change_the_feed_and_its_etag(client, posts, partner):
     first = client.get("/feeds/wall.json")
-    post = Post.objects.create(partner=partner, title="Vers", status=Post.Status.PENDING)
+    post = PostFactory(partner=partner, title="Vers", status=Post.Status.PENDING)
     unchanged = client.get("/feeds/wall.json", headers={"If-None-Match": first["ETag"]})
     assert unchanged.status_code == 304
     post.status = Post.Status.PUBLISHED
@@ -199,11 +199,11 @@ def test_no_hub_no_ping(client, posts, http_server, settings, django_capture_on_
 
 
 def test_opml_lists_only_active_sources(client, partner, other_partner):
-    Source.objects.create(partner=partner, url="https://a.example/feed", title="Actief")
-    Source.objects.create(partner=partner, url="https://b.example/feed", active=False)
+    SourceFactory(partner=partner, url="https://a.example/feed", title="Actief")
+    SourceFactory(partner=partner, url="https://b.example/feed", active=False)
     other_partner.active = False
     other_partner.save()
-    Source.objects.create(partner=other_partner, url="https://c.example/feed")
+    SourceFactory(partner=other_partner, url="https://c.example/feed")
     response = client.get("/feeds/sources.opml")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/x-opml; charset=utf-8"

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from feeds.jsonfeed_out import VERSION
 from feeds.syndication import item_id
 from muurkrant.models import Post
+from tests.factories import PostFactory
 from tests.feeds.syndication_data import HOSTILE_TITLE, make_feed_posts
 from tests.html_checks import assert_harmless
 
@@ -183,7 +184,7 @@ def test_hostile_content_is_never_executable(client, posts, url):
 
 def test_feed_rendering_has_no_n_plus_one(client, posts, partner, django_assert_max_num_queries):
     for n in range(10):
-        post = Post.objects.create(
+        post = PostFactory(
             partner=partner, title=f"Extra {n}", image=posts["article"].image, **PUBLISHED
         )
         post.tags.add(f"onderwerp-{n}")

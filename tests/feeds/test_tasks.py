@@ -17,7 +17,8 @@ from feeds.tasks import (
     refresh,
 )
 from muurkrant.models import Post
-from tests.feeds.factories import make_source, rss
+from tests.factories import SourceFactory
+from tests.feeds.documents import rss
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def _private_networks_allowed(settings):
 
 def test_poll_fetches_due_sources_and_a_second_poll_does_not_refetch(http_server, partner):
     http_server.route("/feed", body=rss(("1", "Een"), ("2", "Twee")), headers={"ETag": '"v1"'})
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     assert poll() == 1  # the task runs in-process in tests (Q_CLUSTER sync)
     assert Post.objects.filter(source=source).count() == 2
     assert poll() == 0
@@ -51,7 +52,7 @@ def test_200_then_304_sends_the_validators_back(http_server, partner):
         )
 
     http_server.route("/feed", feed)
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     assert "new=1" in refresh(source).line()
     second = refresh(Source.objects.get(pk=source.pk))
     assert second.not_modified and "new=0 updated=0 unchanged=0" in second.line()
@@ -64,7 +65,7 @@ def test_200_then_304_sends_the_validators_back(http_server, partner):
 def test_a_permanent_redirect_moves_the_source(http_server, partner):
     http_server.route("/old", status=301, headers={"Location": http_server.url("/new")})
     http_server.route("/new", body=rss(("1", "Een")))
-    source = make_source(partner, http_server.url("/old"))
+    source = SourceFactory(partner=partner, url=http_server.url("/old"))
     refresh(source)
     source.refresh_from_db()
     assert source.url == http_server.url("/new")
@@ -72,7 +73,7 @@ def test_a_permanent_redirect_moves_the_source(http_server, partner):
 
 def test_410_gone_switches_the_source_off_with_a_reason(http_server, partner):
     http_server.route("/feed", status=410)
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     outcome = refresh(source)
     source.refresh_from_db()
     assert not source.active
@@ -82,7 +83,7 @@ def test_410_gone_switches_the_source_off_with_a_reason(http_server, partner):
 
 def test_429_honours_retry_after(http_server, partner):
     http_server.route("/feed", status=429, headers={"Retry-After": "7200"})
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     before = timezone.now()
     refresh(source)
     source.refresh_from_db()
@@ -92,7 +93,7 @@ def test_429_honours_retry_after(http_server, partner):
 
 def test_failures_back_off_exponentially_up_to_a_day(http_server, partner):
     http_server.route("/feed", status=500)
-    source = make_source(partner, http_server.url("/feed"), fetch_interval=15)
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"), fetch_interval=15)
     delays = []
     for _ in range(8):
         before = timezone.now()
@@ -107,7 +108,7 @@ def test_failures_back_off_exponentially_up_to_a_day(http_server, partner):
 def test_a_broken_document_is_an_error_and_keeps_what_was_stored(http_server, partner):
     documents = iter([rss(("1", "Bewaard")), b"<html><body>Onderhoud</body></html>"])
     http_server.route("/feed", lambda request: (200, {}, next(documents)))
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     refresh(source)
     outcome = refresh(Source.objects.get(pk=source.pk))
     source.refresh_from_db()
@@ -117,7 +118,7 @@ def test_a_broken_document_is_an_error_and_keeps_what_was_stored(http_server, pa
 
 def test_ttl_stretches_the_interval_within_bounds(http_server, partner):
     http_server.route("/feed", body=rss(("1", "Een"), extra="<ttl>120</ttl>"))
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     before = timezone.now()
     refresh(source)
     source.refresh_from_db()
@@ -125,7 +126,7 @@ def test_ttl_stretches_the_interval_within_bounds(http_server, partner):
 
 
 def test_a_lease_is_taken_once(partner):
-    source = make_source(partner, "https://feeds.example.org/feed")
+    source = SourceFactory(partner=partner, url="https://feeds.example.org/feed")
     first = claim(source.pk)
     assert first is not None
     assert claim(source.pk) is None
@@ -134,7 +135,7 @@ def test_a_lease_is_taken_once(partner):
 
 def test_a_stale_or_duplicate_task_does_nothing(http_server, partner):
     http_server.route("/feed", body=rss(("1", "Een")))
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     token = claim(source.pk)
     assert "new=1" in fetch_leased(source.pk, token.isoformat())
     assert fetch_leased(source.pk, token.isoformat()).startswith("skipped")
@@ -142,14 +143,14 @@ def test_a_stale_or_duplicate_task_does_nothing(http_server, partner):
 
 
 def test_an_expired_lease_can_be_taken_again(partner):
-    source = make_source(partner, "https://feeds.example.org/feed")
+    source = SourceFactory(partner=partner, url="https://feeds.example.org/feed")
     Source.objects.filter(pk=source.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     assert claim(source.pk) is not None
 
 
 def test_fetch_history_is_bounded(http_server, partner):
     http_server.route("/feed", status=304)
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     for _ in range(HISTORY + 5):
         refresh(source)
     assert FetchLog.objects.filter(source=source).count() == HISTORY
@@ -166,7 +167,7 @@ def test_the_polling_schedule_is_created_once_by_name():
 def test_ssrf_sources_are_refused_without_a_request(http_server, partner, settings):
     settings.FEEDS_ALLOW_PRIVATE_NETWORKS = False
     http_server.route("/feed", body=rss(("1", "Een")))
-    source = make_source(partner, http_server.url("/feed"))
+    source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     outcome = refresh(source)
     assert outcome.error
     assert http_server.requests == []
@@ -177,13 +178,13 @@ def test_poll_takes_every_due_source_in_batches(http_server, partner, monkeypatc
     monkeypatch.setattr("feeds.tasks.POLL_BATCH", 2)
     for number in range(5):
         http_server.route(f"/feed{number}", body=rss((str(number), "Een")))
-        make_source(partner, http_server.url(f"/feed{number}"))
+        SourceFactory(partner=partner, url=http_server.url(f"/feed{number}"))
     assert poll() == 5
     assert sorted(http_server.paths) == [f"/feed{number}" for number in range(5)]
 
 
 def test_fetched_posts_become_searchable(http_server, partner):
     http_server.route("/feed", body=rss(("1", "Fietsbrug geopend"), ("2", "Markt verplaatst")))
-    make_source(partner, http_server.url("/feed"), trusted=True)
+    SourceFactory(partner=partner, url=http_server.url("/feed"), trusted=True)
     poll()  # fetch, then the indexing task (in-process in tests)
     assert [post.identity for post in Post.objects.published().search("markt")] == ["2"]

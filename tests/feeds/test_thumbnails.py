@@ -8,7 +8,7 @@ from PIL import Image as PILImage
 from feeds.ingest import ingest_document
 from feeds.tasks import enqueue_thumbnails
 from muurkrant.models import Post
-from tests.feeds.factories import make_source
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_thumbnails_are_downloaded_and_failures_leave_the_post(http_server, part
         "/fake.png", body=b"<svg onload=alert(1)>", headers={"Content-Type": "image/png"}
     )
     http_server.route("/missing.png", status=404)
-    source = make_source(partner, "https://omroep.example.nl/rss", trusted=True)
+    source = SourceFactory(partner=partner, url="https://omroep.example.nl/rss", trusted=True)
     summary = ingest_document(
         source,
         feed_with_thumbnails(

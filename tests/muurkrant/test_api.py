@@ -17,6 +17,7 @@ from wagtail.models import APIToken
 from mediahub.models import Membership, Partner
 from mediahub.roles import PARTNERS
 from muurkrant.models import IdempotencyKey, ModerationSettings, Post, Wijk
+from tests.factories import WijkFactory
 from tests.feeds import conftest as feeds_conftest
 
 # The loopback HTTP server of the feed tests, for images fetched by URL.
@@ -214,7 +215,7 @@ def test_the_rate_limit_is_per_token(settings, api, other_token):
 
 @pytest.mark.django_db
 def test_a_trusted_partner_publishes_at_once(api, partner):
-    Wijk.objects.create(name="Centrum", slug="centrum")
+    WijkFactory(name="Centrum")
     response = api(
         "post",
         "/posts",
@@ -308,7 +309,7 @@ def test_invalid_fields_are_named_in_a_422(api, payload, field):
 
 @pytest.mark.django_db
 def test_an_unknown_wijk_is_named_in_a_422(api):
-    Wijk.objects.create(name="Centrum", slug="centrum")
+    WijkFactory(name="Centrum")
     response = api("post", "/posts", {"title": "Waar?", "wijken": ["centrum", "atlantis"]})
     assert response.status_code == 422
     assert error_fields(response) == ["wijken"]
@@ -368,7 +369,7 @@ def test_a_retry_with_the_same_idempotency_key_creates_nothing_new(api):
 
 @pytest.mark.django_db
 def test_a_failed_request_does_not_use_up_its_idempotency_key(api):
-    Wijk.objects.create(name="Centrum", slug="centrum")
+    WijkFactory(name="Centrum")
     failed = api("post", "/posts", {"title": "T", "wijken": ["nope"]}, HTTP_IDEMPOTENCY_KEY="k")
     assert failed.status_code == 422
     assert not IdempotencyKey.objects.exists()
@@ -515,7 +516,7 @@ def test_the_pool_filters_by_tag(api, make_post):
 
 @pytest.mark.django_db
 def test_takeover_copies_a_post_with_attribution(api, make_post, other_partner, partner):
-    Wijk.objects.create(name="Noord", slug="noord")
+    WijkFactory(name="Noord")
     original = make_post(
         partner=other_partner,
         title="Concert in het park",

@@ -7,6 +7,7 @@ from django.test import Client
 from mediahub.models import PartnerLogEntry
 from muurkrant.models import AbuseReport, ModerationSettings, Post
 from muurkrant.moderation import record_report
+from tests.factories import PartnerUserFactory
 
 POSTS = "/admin/snippets/muurkrant/post/"
 
@@ -69,12 +70,10 @@ def test_reject_tells_the_partner_why(
     assert "Geen bron vermeld" in mail.outbox[0].body
 
 
-def test_rejection_mail_reaches_the_members_too(pending, editor, django_user_model):
-    from mediahub.models import Membership
+def test_rejection_mail_reaches_the_members_too(pending, editor):
     from muurkrant.notify import partner_recipients
 
-    member = django_user_model.objects.create_user("lid", email="lid@elders.example")
-    Membership.objects.create(user=member, partner=pending.partner)
+    PartnerUserFactory(username="lid", email="lid@elders.example", partner=pending.partner)
 
     assert partner_recipients(pending) == ["redactie@elders.example", "lid@elders.example"]
 

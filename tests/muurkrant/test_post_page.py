@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from muurkrant.models import Post, Wijk
+from muurkrant.models import Post
+from tests.factories import WijkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def test_post_page_shows_the_post(client, make_post):
         link="https://rtv-test.example/fietsbrug",
     )
     post.tags.add("verkeer")
-    post.wijken.add(Wijk.objects.create(name="Noord", slug="noord"))
+    post.wijken.add(WijkFactory(name="Noord"))
     post.save()
     response = client.get(post.get_absolute_url())
     assert response.status_code == 200

@@ -6,11 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.images.models import Image
-from wagtail.images.tests.utils import get_test_image_file
 
 from mediahub.models import Partner
-from muurkrant.models import Post, WallPage, Wijk
+from muurkrant.models import Post, WallPage
+from tests.factories import ImageFactory, WijkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,7 @@ def test_unpublished_posts_are_nowhere(client, make_post, partner, status):
 
 
 def test_filters_each_narrow_the_wall(client, make_post, other_partner):
-    centrum = Wijk.objects.create(name="Centrum", slug="centrum")
+    centrum = WijkFactory(name="Centrum")
     fiets = make_post(title="Fietsbrug open")
     fiets.tags.add("verkeer")
     fiets.wijken.add(centrum)
@@ -118,7 +117,7 @@ def test_wall_query_count_does_not_grow_with_posts(
 ):
     def add_posts(count: int) -> None:
         for n in range(count):
-            image = Image.objects.create(title=f"beeld {n}", file=get_test_image_file())
+            image = ImageFactory(title=f"beeld {n}")
             make_post(title=f"Met beeld {n}", image=image, image_alt="Een wit vlak")
 
     add_posts(3)

@@ -30,7 +30,7 @@ from feeds.tasks import poll
 from mediahub.models import Partner
 from muurkrant.models import Post
 from tests.feeds.conftest import LocalHTTPServer, RecordedRequest
-from tests.feeds.factories import rss
+from tests.feeds.documents import rss
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = 200

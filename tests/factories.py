@@ -1,0 +1,119 @@
+"""Factories for the objects tests need: partners, users in their roles, posts, sources, wijken.
+
+partner = PartnerFactory(trusted=True)
+PartnerUserFactory(partner=partner)      # a partner user with a membership in `partner`
+EditorFactory()                          # a member of the editors' group (moderators)
+PostFactory(partner=partner, status=Post.Status.PENDING, wijken=[WijkFactory()])
+SourceFactory(partner=partner, url="https://omroep.example.nl/rss", trusted=True)
+ImageFactory(title="Brug")               # a Wagtail image with a real image file
+"""
+
+import factory
+import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.text import slugify
+from factory.django import DjangoModelFactory, Password
+
+from feeds.models import Source
+from mediahub.models import Membership, Partner
+from mediahub.roles import EDITORS, PARTNERS, ensure_groups
+from muurkrant.models import Post, Wijk
+
+PASSWORD = "pw-test-1"
+
+
+def role_group(name: str) -> Group:
+    """The role's group with its permissions, created as migrate would if a test flushed it."""
+    if not Group.objects.filter(name=name).exists():
+        ensure_groups()
+    return Group.objects.get(name=name)
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Omroep {n}")
+    slug = factory.LazyAttribute(lambda partner: slugify(partner.name))
+
+
+class UserFactory(DjangoModelFactory):
+    """A user without a role; log in with `PASSWORD` unless `password=` says otherwise."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    password = Password(PASSWORD)
+
+
+class EditorFactory(UserFactory):
+    """An editor: in the editors' group (Wagtail's moderators), moderates every partner."""
+
+    username = factory.Sequence(lambda n: f"redacteur{n}")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        user.groups.add(role_group(EDITORS))
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+
+class PartnerUserFactory(UserFactory):
+    """A partner user: in the partners' group, a member of `partner` (a new one if not given)."""
+
+    class Params:
+        partner = factory.SubFactory(PartnerFactory)
+
+    username = factory.Sequence(lambda n: f"omroepmens{n}")
+    membership = factory.RelatedFactory(
+        MembershipFactory, factory_related_name="user", partner=factory.SelfAttribute("..partner")
+    )
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        user.groups.add(role_group(PARTNERS))
+
+
+class WijkFactory(DjangoModelFactory):
+    class Meta:
+        model = Wijk
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Wijk {n}")
+    slug = factory.LazyAttribute(lambda wijk: slugify(wijk.name))
+
+
+class PostFactory(DjangoModelFactory):
+    """A published post; `wijken=[...]` may be passed (the post is a cluster)."""
+
+    class Meta:
+        model = Post
+
+    partner = factory.SubFactory(PartnerFactory)
+    title = "Een bericht"
+    status = Post.Status.PUBLISHED
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    partner = factory.SubFactory(PartnerFactory)
+    url = factory.Sequence(lambda n: f"https://feeds.example.org/{n}.xml")
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    """A Wagtail image backed by a small generated image file."""
+
+    title = "Beeld"
