@@ -1,12 +1,14 @@
 """Whatever a feed, the API or a partner stores in a post's body, the admin's editor opens it and
 saving it unchanged keeps its text and structure: the sanitiser and the editor share one policy."""
 
+import importlib
 import random
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.apps import apps as django_apps
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.rich_text import features as feature_registry
 
@@ -205,3 +207,14 @@ def test_each_declared_feature_stores_exactly_its_declared_tags(feature, tags):
     assert feature_registry.get_editor_plugin("draftail", feature) is not None
     assert set(re.findall(r"<([a-z][a-z0-9]*)", written)) - {"p"} == set(tags)
     assert set(tags) <= ALLOWED_TAGS
+
+
+def test_the_migration_makes_bodies_stored_before_the_policy_editable(make_post, editor_client):
+    migration = importlib.import_module("muurkrant.migrations.0005_body_editor_html")
+    old = make_post(body="<p>regel<br>regel</p><b><p>vet</p></b><table><tr><td>a</td></tr></table>")
+
+    migration.reclean_bodies(django_apps, None)
+
+    old.refresh_from_db()
+    assert old.body == "<p>regel<br />regel</p><p><b>vet</b></p><p>a</p>"
+    assert_round_trip(editor_client, old)
