@@ -449,7 +449,8 @@ def _editor_structure(tokens):
 
 
 class _Cleaner(Cleaner):
-    """bleach Cleaner that drops script-like content first and applies our link filter."""
+    """bleach Cleaner: drops script-like content first, then applies our link filter and
+    gives the result the editor's structure."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -498,7 +499,8 @@ _local.cleaner = _new_cleaner()
 
 
 def clean_html(html_text: str, *, base_url: str | None = None) -> str:
-    """Sanitise an HTML fragment to our allowlist so it can be rendered as-is on the wall."""
+    """Sanitise an HTML fragment to our policy: rendered as-is on the wall, and editable in the
+    admin without loss."""
     if not html_text:
         return ""
     cleaner = getattr(_local, "cleaner", None)
