@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from mediahub.sanitize import EDITOR_FEATURES
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -213,10 +215,11 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The editor offers exactly what the sanitiser keeps: one HTML policy, declared beside it.
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
-        "OPTIONS": {"features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote"]},
+        "OPTIONS": {"features": list(EDITOR_FEATURES)},
     }
 }
 

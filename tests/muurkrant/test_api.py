@@ -236,7 +236,7 @@ def test_a_trusted_partner_publishes_at_once(api, partner):
     assert post.partner == partner
     assert post.origin == Post.Origin.PARTNER
     assert post.kind == Post.Kind.ARTICLE
-    assert post.body == "<p>Vandaag <strong>open</strong>.</p>"
+    assert post.body == "<p>Vandaag <b>open</b>.</p>"  # the editor's form of <strong>
     assert sorted(tag.name for tag in post.tags.all()) == ["Verkeer", "bruggen", "verkeer"]
     assert [wijk.slug for wijk in post.wijken.all()] == ["centrum"]
 
