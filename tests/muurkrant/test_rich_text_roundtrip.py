@@ -16,7 +16,8 @@ from feeds.errors import ParseError
 from feeds.ingest import ingest_document
 from mediahub.sanitize import ALLOWED_TAGS, EDITOR_FEATURES, clean_html, clean_text
 from muurkrant.models import Post
-from tests.feeds.factories import CORPUS, SAMPLES, make_source
+from tests.factories import SourceFactory
+from tests.feeds.documents import CORPUS_ABSENT, FIXTURES, corpus_feeds
 from tests.muurkrant.test_api import api, token  # noqa: F401 - the API's client, as a fixture
 
 POSTS = "/admin/snippets/muurkrant/post/"
@@ -97,20 +98,20 @@ def assert_round_trip(client, post: Post) -> None:
 
 
 def fixture_feeds() -> list:
-    files = [p for folder in (SAMPLES, DEMO) for p in sorted(folder.iterdir()) if p.is_file()]
+    """Every feed the repository holds (fixtures and the demo's), then the corpus when present."""
+    files = [
+        p for folder in (FIXTURES, DEMO) for p in sorted(folder.iterdir()) if p.suffix != ".md"
+    ]
     params = [pytest.param(p, id=f"{p.parent.name}/{p.name}") for p in files]
-    if CORPUS.is_dir():
-        corpus = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md")
-        params += [pytest.param(p, id=f"corpus/{p.parent.name}/{p.name}") for p in corpus]
-    else:
-        reason = "the shared feed corpus is not beside this checkout"
-        params.append(pytest.param(None, id="corpus", marks=pytest.mark.skip(reason=reason)))
-    return params
+    corpus = [pytest.param(p, id=f"corpus/{p.parent.name}/{p.name}") for p in corpus_feeds()]
+    return params + (
+        corpus or [pytest.param(None, id="corpus", marks=pytest.mark.skip(reason=CORPUS_ABSENT))]
+    )
 
 
 @pytest.mark.parametrize("path", fixture_feeds())
 def test_every_ingested_post_survives_an_unchanged_save_in_the_admin(path, partner, editor_client):
-    source = make_source(partner, "https://omroep.example.nl/feed.xml")
+    source = SourceFactory(partner=partner, url="https://omroep.example.nl/feed.xml")
     try:
         ingest_document(source, path.read_bytes())
     except ParseError:
@@ -210,11 +211,15 @@ def test_each_declared_feature_stores_exactly_its_declared_tags(feature, tags):
 
 
 def test_the_migration_makes_bodies_stored_before_the_policy_editable(make_post, editor_client):
-    migration = importlib.import_module("muurkrant.migrations.0005_body_editor_html")
+    migration = importlib.import_module("muurkrant.migrations.0007_body_editor_html")
     old = make_post(body="<p>regel<br>regel</p><b><p>vet</p></b><table><tr><td>a</td></tr></table>")
+    by_editor = '<p data-block-key="k1">Zie <a linktype="page" id="3">de muurkrant</a></p>'
+    written = make_post(body=by_editor)
 
     migration.reclean_bodies(django_apps, None)
 
     old.refresh_from_db()
     assert old.body == "<p>regel<br />regel</p><p><b>vet</b></p><p>a</p>"
+    written.refresh_from_db()
+    assert written.body == by_editor  # the editor's own internal link has no href to keep
     assert_round_trip(editor_client, old)
