@@ -4,9 +4,11 @@ The viewsets are shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.
 register their own partner-owned models with PartnerLogEntry.
 """
 
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
+from wagtail.rich_text import LinkHandler
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from mediahub.models import Membership, Partner, PartnerLogEntry
@@ -16,6 +18,7 @@ from mediahub.permissions import (
     PartnerScopedSnippetViewSet,
     ScopedDeleteBulkAction,
 )
+from mediahub.sanitize import LINK_REL
 
 register_permission_policy(Partner, PartnerPermissionPolicy(Partner))
 register_permission_policy(Membership, ModeratorsOnlyPermissionPolicy(Membership))
@@ -50,3 +53,19 @@ hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=1)
 def register_partner_log(actions) -> None:
     """Partner-owned objects log to PartnerLogEntry, which reports scope to the user's partners."""
     actions.register_model(Partner, PartnerLogEntry)
+
+
+class ExternalLinkHandler(LinkHandler):
+    """Links to other sites carry our rel however they were stored: the admin's editor writes a
+    bare <a href>, so the rel the sanitiser adds on the way in is put back when rendering."""
+
+    identifier = "external"
+
+    @classmethod
+    def expand_db_attributes(cls, attrs: dict) -> str:
+        return format_html('<a href="{}" rel="{}">', attrs["href"], LINK_REL)
+
+
+@hooks.register("register_rich_text_features")
+def register_external_links(features) -> None:
+    features.register_link_type(ExternalLinkHandler)

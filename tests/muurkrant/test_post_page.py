@@ -124,3 +124,17 @@ def test_hostile_post_renders_escaped_and_without_script_links(client, make_post
 def test_post_page_sets_no_cookie(client, make_post):
     response = client.get(make_post().get_absolute_url())
     assert not response.cookies
+
+
+def test_links_the_editor_wrote_carry_our_rel_on_the_page(client, make_post):
+    """The admin's editor stores a bare <a href>; residents' pages still get nofollow ugc."""
+    post = make_post(
+        body='<p data-block-key="k1">Zie <a href="https://elders.example/x?a=1&amp;b=2">dit</a></p>'
+    )
+
+    text = client.get(post.get_absolute_url()).text
+
+    assert (
+        '<a href="https://elders.example/x?a=1&amp;b=2" rel="noopener noreferrer nofollow ugc">'
+        in text
+    )
