@@ -1,10 +1,8 @@
-"""The wall: one Post model for everything residents see, the city's wijken, and the wall page."""
+"""Posts: one model for everything residents see, whichever way it arrived, and the wijken."""
 
 import re
 
-from asgiref.local import Local
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,15 +11,12 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from mediahub.sanitize import clean_text
-from muurkrant import signals
+from muurkrant.models.wall import WallPage
 from muurkrant.video import video_from_url
 
 _HREF = re.compile(r'href="([^"]*)"')
@@ -254,168 +249,3 @@ class Post(index.Indexed, ClusterableModel):
 
     def get_report_url(self) -> str:
         return WallPage.post_path(self, "report_post")
-
-
-class WallPage(RoutablePageMixin, Page):
-    """The public wall: every partner's published posts, newest first, each on a route below it.
-
-    Editors may rename or move it, so every link to it or to a post is built from the page tree
-    (``wall_path``), never written down.
-    """
-
-    intro = RichTextField(_("introduction"), blank=True)
-    posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=24)
-
-    parent_page_types = ["mediahub.HomePage"]
-    subpage_types: list[str] = []
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("wall page")
-
-    # The routes hand over to muurkrant.views, which imports this module (hence the local imports).
-    @path("")
-    def wall_index(self, request):
-        from muurkrant.views import wall
-
-        return wall(request, self)
-
-    @path("<int:pk>/")
-    def post_without_slug(self, request, pk):
-        from muurkrant.views import post_detail
-
-        return post_detail(request, self, pk, "")
-
-    @path("<int:pk>-<slug:slug>/")
-    def post_page(self, request, pk, slug):
-        from muurkrant.views import post_detail
-
-        return post_detail(request, self, pk, slug)
-
-    @path("<int:pk>-<slug:slug>/melden/")
-    def report_post(self, request, pk, slug):
-        from muurkrant.views import report
-
-        return report(request, self, pk, slug)
-
-    @classmethod
-    def post_path(cls, post: Post, route: str = "post_page") -> str:
-        """A post's path: one of the routes above, under the wall's current path."""
-        return wall_path() + cls.get_resolver().reverse(route, pk=post.pk, slug=post.slug)
-
-    @classmethod
-    def path_in_tree(cls) -> str | None:
-        """The wall's path on its site as the page tree says now, or None while it has none."""
-        wall = cls.objects.order_by("-live", "path").first()
-        parts = wall.get_url_parts() if wall is not None else None
-        return parts[2] if parts is not None else None
-
-
-WALL_PATH_KEY = "muurkrant:wall-path"
-# While a request runs the path is read from the shared cache once; outside a request
-# (commands, workers) on every call, so a long-lived worker never keeps an old path.
-_request_memo = Local()
-
-
-def wall_path() -> str:
-    """The wall's path, such as "/nieuws/", kept in the cache until a page or site changes."""
-    path = getattr(_request_memo, "path", None)
-    if path is None:
-        path = cache.get(WALL_PATH_KEY)
-        if path is None:
-            path = WallPage.path_in_tree()
-            if path is None:
-                return "/"  # no wall yet: nothing to cache, the home page leads on
-            cache.set(WALL_PATH_KEY, path, timeout=None)
-        if getattr(_request_memo, "active", False):
-            _request_memo.path = path
-    return path
-
-
-def forget_wall_path(**kwargs) -> None:
-    """A page was published, moved or deleted, or a site changed: the wall may live elsewhere."""
-    cache.delete(WALL_PATH_KEY)
-    _request_memo.path = None
-    # Again after the commit: a request in between may have cached the old path.
-    transaction.on_commit(lambda: cache.delete(WALL_PATH_KEY))
-    # Every post's link changed with it: whatever was built from them (cached feeds) is stale.
-    signals.posts_changed.send(sender=WallPage, partner_ids=[])
-
-
-def start_request_memo(**kwargs) -> None:
-    _request_memo.active, _request_memo.path = True, None
-
-
-def end_request_memo(**kwargs) -> None:
-    _request_memo.active, _request_memo.path = False, None
-
-
-@register_setting(icon="warning")
-class ModerationSettings(BaseGenericSetting):
-    """Editors' knobs for moderation, edited in the admin's settings menu."""
-
-    keywords = models.TextField(
-        _("moderation keywords"),
-        blank=True,
-        help_text=_(
-            "One word or phrase per line. A post that contains one goes to moderation, "
-            "even from a trusted partner."
-        ),
-    )
-    report_threshold = models.PositiveSmallIntegerField(
-        _("reports before hiding"),
-        default=3,
-        help_text=_("A post with this many abuse reports is hidden until an editor decides."),
-    )
-
-    class Meta:
-        verbose_name = _("moderation")
-
-    def keyword_list(self) -> list[str]:
-        return [line.strip().lower() for line in self.keywords.splitlines() if line.strip()]
-
-
-class AbuseReport(models.Model):
-    """A resident's report about a post. No account and no IP address: only a daily hash."""
-
-    class Reason(models.TextChoices):
-        MISLEADING = "misleading", _("Misleading or false")
-        HATEFUL = "hateful", _("Hateful or discriminating")
-        PRIVACY = "privacy", _("Violates someone's privacy")
-        SPAM = "spam", _("Spam or advertising")
-        OTHER = "other", _("Something else")
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    message = models.TextField(_("explanation"), max_length=1000, blank=True)
-    fingerprint = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
-    resolved = models.BooleanField(_("handled"), default=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("abuse report")
-        verbose_name_plural = _("abuse reports")
-        indexes = [models.Index(fields=["fingerprint", "created_at"], name="report_rate_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()}: {self.post}"
-
-
-class IdempotencyKey(models.Model):
-    """Remembers the answer to an API request made with an Idempotency-Key, so retries are safe."""
-
-    partner = models.ForeignKey("mediahub.Partner", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["partner", "key"], name="unique_idempotency_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.partner_id}:{self.key}"
