@@ -37,6 +37,9 @@ class _Node(NamedTuple):
 _BREAK = _Node("", {}, [])  # a block boundary inside a block, written as <br> between content
 
 
+_SPACES = " \t\n\r\f"  # what HTML counts as white space (not the no-break space)
+
+
 def _tree(tokens) -> list:
     """Nest bleach's (balanced) token stream, so the structure can be rewritten as a whole."""
     root: list = []
@@ -52,9 +55,23 @@ def _tree(tokens) -> list:
         elif kind == "EndTag":
             if len(stack) > 1 and token["name"] not in _VOID:
                 stack.pop()
+        elif kind == "Characters":
+            stack[-1].extend(_split_edges(token["data"]))
         elif kind == "Entity" or token.get("data"):
             stack[-1].append(token)
     return root
+
+
+def _split_edges(text: str) -> list[dict]:
+    """Text with the spaces at its ends as tokens of their own, as html5lib gives them when it
+    parses our output again: the edges are then trimmed alike on every pass (idempotence)."""
+    core = text.strip(_SPACES)
+    if not core:
+        return [{"type": "SpaceCharacters", "data": text}]
+    start = text.index(core)
+    pieces = [text[:start], core, text[start + len(core) :]]
+    kinds = ("SpaceCharacters", "Characters", "SpaceCharacters")
+    return [{"type": kind, "data": data} for kind, data in zip(kinds, pieces, strict=True) if data]
 
 
 def _is_text(item) -> bool:

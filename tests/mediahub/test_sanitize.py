@@ -272,3 +272,20 @@ def test_clean_text_max_length():
 )
 def test_safe_url(url, base, expected):
     assert safe_url(url, base_url=base) == expected
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>&nbsp; 1】 &nbsp;600 nummers</p>",
+        "<p>κατέληξε. &nbsp;</p><p>&#160; volgende</p>",
+        "<p><b>&nbsp; vet</b> &nbsp;</p>",
+        "<div>&nbsp; los <span>&nbsp; tekst</span></div>",
+    ],
+)
+def test_spaces_beside_no_break_spaces_are_trimmed_alike_on_every_pass(html):
+    """Found in real feeds: the second pass trimmed a space the first one had kept."""
+    once = clean_html(html)
+
+    assert clean_html(once) == once
+    assert "<p> " not in once and " </p>" not in once
