@@ -1,7 +1,13 @@
-"""Health for load balancers and monitoring: can we reach the database and the task queue?"""
+"""Health for load balancers and monitoring: can we reach the database and the task queue?
 
+Anyone may ask whether we are well; only operators (staff, or the HEALTH_TOKEN bearer) see the
+details, which name the database, the broker and, on failure, the error.
+"""
+
+import hmac
 import time
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -45,6 +51,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks[name] = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]}
         checks[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
     ok = all(check["status"] == "ok" for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503
-    )
+    body: dict = {"status": "ok" if ok else "error"}
+    if is_operator(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def is_operator(request: HttpRequest) -> bool:
+    """Staff in the admin, or a monitor presenting the configured token."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    token = settings.HEALTH_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())

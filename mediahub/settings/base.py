@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,6 +175,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of ours uses, refused on every response (django-permissions-policy).
+# Autoplay, fullscreen and picture-in-picture stay allowed: a video a resident starts plays in
+# an embedded player (YouTube, Vimeo or any PeerTube host), which needs them delegated.
+PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
+    [
+        "accelerometer", "ambient-light-sensor", "browsing-topics", "camera", "display-capture",
+        "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort", "magnetometer",
+        "microphone", "midi", "payment", "serial", "usb",
+    ],
+    [],
+)  # fmt: skip
+# No avatars from Gravatar in the admin: they would send editors' e-mail hashes elsewhere.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# /healthz gives its details (database, queue) to staff and to this bearer token; others
+# learn only "ok" or "error". Empty: no token is accepted.
+HEALTH_TOKEN = env("HEALTH_TOKEN", "")
 # Public pages load nothing from elsewhere; a video player (any PeerTube host, so https:) and
 # partners' audio only after the resident presses play. The admin brings its own scripts.
 CONTENT_SECURITY_POLICY = {

@@ -52,27 +52,70 @@ def test_dutch_is_the_default_and_english_is_available(client):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_queue(client):
+def test_healthz_tells_the_public_only_ok_or_error(client):
     response = client.get("/healthz")
+
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert body["status"] == "ok"
-    assert body["checks"]["database"]["status"] == "ok"
-    assert body["checks"]["queue"]["status"] == "ok"
+    assert response.json() == {"status": "ok"}
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_queue_broker_is_unreachable(client, monkeypatch):
+def test_healthz_gives_operators_the_details(client, settings, django_user_model):
+    settings.HEALTH_TOKEN = "operator-token-1234567890"
+
+    by_token = client.get("/healthz", HTTP_AUTHORIZATION="Bearer operator-token-1234567890")
+    wrong = client.get("/healthz", HTTP_AUTHORIZATION="Bearer operator-token-0000000000")
+    client.force_login(django_user_model.objects.create_user("beheer", is_staff=True))
+    by_staff = client.get("/healthz")
+
+    for response in (by_token, by_staff):
+        body = response.json()
+        assert body["status"] == "ok"
+        assert body["checks"]["database"]["status"] == "ok"
+        assert body["checks"]["queue"]["status"] == "ok"
+    assert wrong.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_queue_broker_is_unreachable(client, monkeypatch, settings):
+    settings.HEALTH_TOKEN = "operator-token-1234567890"
     # A Redis broker on a port where nothing listens: a real connection failure.
     monkeypatch.setattr(Conf, "ORM", None)
     monkeypatch.setattr(Conf, "REDIS", "redis://127.0.0.1:9/0")
-    response = client.get("/healthz")
+
+    public = client.get("/healthz")
+    response = client.get("/healthz", HTTP_AUTHORIZATION="Bearer operator-token-1234567890")
+
+    assert (public.status_code, public.json()) == (503, {"status": "error"})
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
     assert body["checks"]["queue"]["status"] == "error"
     assert body["checks"]["database"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/muurkrant/", "/feeds/wall.rss", "/healthz", "/admin/login/", "/api/v1/wijken"]
+)
+def test_every_response_says_which_browser_features_it_never_uses(client, path):
+    response = client.get(path)
+
+    policy = response["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "browsing-topics=()"):
+        assert feature in policy
+
+
+@pytest.mark.django_db
+def test_the_admin_loads_no_avatar_from_elsewhere(client, django_user_model):
+    user = django_user_model.objects.create_superuser("beheer", "beheer@example.nl", "pw-beheer-1")
+    client.force_login(user)
+
+    page = client.get("/admin/").text
+
+    assert "gravatar" not in page.lower()
+    assert "beheer@example.nl" not in page
 
 
 @pytest.mark.django_db
