@@ -191,6 +191,10 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # /healthz gives its details (database, queue) to staff and to this bearer token; others
 # learn only "ok" or "error". Empty: no token is accepted.
 HEALTH_TOKEN = env("HEALTH_TOKEN", "")
+# /.well-known/security.txt: where to report a vulnerability, and until when that holds (an
+# RFC 3339 date; empty: half a year from today).
+SECURITY_CONTACT = env("SECURITY_CONTACT", "mailto:security@example.invalid")
+SECURITY_TXT_EXPIRES = env("SECURITY_TXT_EXPIRES", "")
 # Public pages load nothing from elsewhere; a video player (any PeerTube host, so https:) and
 # partners' audio only after the resident presses play. The admin brings its own scripts.
 CONTENT_SECURITY_POLICY = {
