@@ -131,7 +131,6 @@ def _ingest_batch(source: Source, entries: Sequence[Entry], summary: IngestSumma
         keywords = moderation_keywords()  # once per batch, not once per post
         stored = _stored_posts([post.pk for post, _entry in changed])
         for post, _entry in fresh + changed:
-            post.derive_video()
             if old := stored.get(post.pk):
                 for name in _KEPT_ON_UPDATE:
                     setattr(post, name, getattr(old, name))  # the row is rebuilt from the entry

@@ -51,7 +51,6 @@ class PostAdminForm(PartnerScopedForm):
         actor = Post.Origin.EDITOR if self.user_moderates() else Post.Origin.PARTNER
         if post.pk is None:
             post.origin = actor
-        post.derive_video()
         moderation.apply_change(post, self.stored_state, actor=actor, trusted=post.partner.trusted)
         saved = super().save(commit=commit)
         prior = self.stored_state and self.stored_state["status"]

@@ -261,7 +261,6 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
     post.image_alt = alt
     for field, value in changes.items():
         setattr(post, field, value)
-    post.derive_video()
     apply_change(post, before, actor=Post.Origin.PARTNER, trusted=post.partner.trusted)
     with transaction.atomic():
         post.save()

@@ -221,7 +221,8 @@ class Post(index.Indexed, ClusterableModel):
     def derive_video(self) -> None:
         """Provider and id follow ``video_url``: the embed is only ever built from these two.
 
-        Called by ``save()`` and by bulk writers (ingest), which bypass it. A URL of no known
+        Called by ``save()``, and by the moderation rule before it compares, which is also how
+        bulk writers (ingest) that bypass ``save()`` get it. A URL of no known
         platform (a video file, a player page) is kept, with no provider to embed from.
         """
         video = video_from_url(self.video_url) if self.video_url else None
