@@ -244,6 +244,17 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     }
 }
 
+# Retention: how many days each kind of personal or operational record is kept before the
+# daily clean-up deletes it (`manage.py retention` shows what is due). The privacy statement
+# names these periods.
+RETENTION_DAYS: dict[str, int] = {
+    "abuse_reports": int(env("RETENTION_ABUSE_REPORTS_DAYS", "90")),
+    "fetch_logs": int(env("RETENTION_FETCH_LOGS_DAYS", "30")),
+    "idempotency_keys": int(env("RETENTION_IDEMPOTENCY_KEYS_DAYS", "2")),
+    "login_failures": int(env("RETENTION_LOGIN_FAILURES_DAYS", "30")),
+    "moderation_notes": int(env("RETENTION_MODERATION_NOTES_DAYS", "365")),
+}
+
 # Partner API: requests per minute per token.
 API_RATE_LIMIT = int(env("API_RATE_LIMIT", "60"))
 
