@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format pytest bench test-scale clean
+.PHONY: help install run serve test lint format pytest bench audit test-scale clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -44,6 +44,12 @@ test: lint pytest ## install, lint, run every test (browser tests included)
 bench: install ## measure speed as in-run ratios; writes bench/results.json
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/run.py
+
+# Asks PyPI's vulnerability data about every installed package; --strict fails when a package
+# cannot be checked (no network, a private index), so silence never passes for a clean bill.
+audit: install ## check the installed Python packages for known vulnerabilities (pip-audit)
+	$(PY) -m pip install --quiet -e ".[audit]"
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
 # Not part of `make test`: needs DATABASE_URL (PostgreSQL) and REDIS_URL, as .ci/run provides.
 test-scale: install ## two queue workers on shared PostgreSQL + Redis (see tests/scale)

@@ -9,7 +9,14 @@ class FeedsConfig(AppConfig):
 
     def ready(self) -> None:
         from feeds import signals
+        from feeds.models import FetchLog
         from feeds.tasks import ensure_schedule
+        from mediahub import retention
 
         signals.connect()
         post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="feeds.ensure_schedule")
+        retention.register_deletion(
+            "fetch_logs",
+            _("fetch history of feed sources"),
+            lambda cutoff: FetchLog.objects.filter(started_at__lt=cutoff),
+        )

@@ -8,6 +8,10 @@ class MediahubConfig(AppConfig):
     verbose_name = _("Mediahub")
 
     def ready(self) -> None:
+        from mediahub import retention
         from mediahub.roles import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="mediahub.ensure_groups")
+        post_migrate.connect(
+            retention.ensure_schedule, sender=self, dispatch_uid="mediahub.retention_schedule"
+        )

@@ -12,7 +12,8 @@ class MuurkrantConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import page_published, post_page_move
 
-        from muurkrant import models
+        from mediahub import retention
+        from muurkrant import models, moderation
 
         # Where the wall lives changes only with the page tree or the sites.
         for signal in (page_published, post_page_move):
@@ -27,3 +28,16 @@ class MuurkrantConfig(AppConfig):
             )
         request_started.connect(models.start_request_memo, dispatch_uid="muurkrant.request_memo")
         request_finished.connect(models.end_request_memo, dispatch_uid="muurkrant.request_memo")
+        retention.register_deletion(
+            "abuse_reports", _("handled abuse reports"), moderation.handled_reports_older_than
+        )
+        retention.register(
+            "moderation_notes",
+            _("editors' reasons for rejecting or hiding"),
+            moderation.forget_moderation_notes,
+        )
+        retention.register_deletion(
+            "idempotency_keys",
+            _("answers remembered for API retries"),
+            lambda cutoff: models.IdempotencyKey.objects.filter(created_at__lt=cutoff),
+        )

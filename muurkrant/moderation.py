@@ -7,9 +7,10 @@ Editors' decisions go through the functions below, so each one is written to Wag
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from wagtail.log_actions import log
 
+from mediahub.models import PartnerLogEntry
 from muurkrant.models import VISIBLE_FIELDS, AbuseReport, ModerationSettings, Post
 from muurkrant.notify import send_rejection_notice
 from muurkrant.signals import posts_changed
@@ -181,3 +182,30 @@ def record_report(post: Post, reason: str, message: str, fingerprint: str) -> Ab
         log(post, AUTO_HIDE, data={"threshold": threshold})
         posts_changed.send(Post, partner_ids=[post.partner_id])  # an update sends none
     return report
+
+
+def forget_moderation_notes(cutoff: datetime, *, apply: bool) -> int:
+    """Retention: editors' written reasons older than the cutoff are erased, the decisions kept.
+
+    Counts (or erases) rejection reasons on posts last changed before the cutoff and the reasons
+    in audit-log entries of rejections and hidings made before it.
+    """
+    posts = Post.objects.filter(updated_at__lt=cutoff).exclude(rejection_reason="")
+    entries = [
+        entry
+        for entry in PartnerLogEntry.objects.filter(
+            action__in=(REJECT, HIDE), timestamp__lt=cutoff
+        ).only("id", "data")
+        if entry.data.get("reason")
+    ]
+    if not apply:
+        return posts.count() + len(entries)
+    for entry in entries:
+        entry.data = {**entry.data, "reason": ""}
+    PartnerLogEntry.objects.bulk_update(entries, ["data"], batch_size=500)
+    return posts.update(rejection_reason="") + len(entries)
+
+
+def handled_reports_older_than(cutoff: datetime) -> QuerySet[AbuseReport]:
+    """Retention: reports editors have handled; open ones stay until an editor decides."""
+    return AbuseReport.objects.filter(resolved=True, created_at__lt=cutoff)

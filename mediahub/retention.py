@@ -1,0 +1,95 @@
+"""Retention: each kind of record is kept `settings.RETENTION_DAYS[kind]` days, then removed.
+
+The apps own their models, and mediahub may not import them, so each app registers the rule for
+its kinds when it is ready; the daily task and the `retention` command run them all.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_q.models import Schedule
+
+SCHEDULE = "retention"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Removes (or with `apply=False` only counts) the records of one kind older than a cutoff."""
+
+    kind: str
+    description: str
+    remove: Callable[..., int]  # (cutoff: datetime, *, apply: bool) -> records affected
+
+
+@dataclass(frozen=True)
+class Due:
+    rule: Rule
+    days: int
+    cutoff: datetime
+    count: int
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def register(kind: str, description: str, remove: Callable[..., int]) -> None:
+    """Called from an app's `ready()`; a kind has one rule and one period in RETENTION_DAYS."""
+    _RULES[kind] = Rule(kind, description, remove)
+
+
+def register_deletion(
+    kind: str, description: str, older_than: Callable[[datetime], QuerySet]
+) -> None:
+    """The common case: the records of `older_than(cutoff)` are deleted."""
+
+    def remove(moment: datetime, *, apply: bool) -> int:
+        queryset = older_than(moment)
+        if not apply:
+            return queryset.count()
+        return queryset.delete()[1].get(queryset.model._meta.label, 0)
+
+    register(kind, description, remove)
+
+
+def rules() -> list[Rule]:
+    missing = set(_RULES) - set(settings.RETENTION_DAYS)
+    if missing:
+        raise ImproperlyConfigured(f"RETENTION_DAYS has no period for {sorted(missing)}.")
+    return [_RULES[kind] for kind in sorted(_RULES)]
+
+
+def cutoff(kind: str, now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS[kind])
+
+
+def run(*, apply: bool, now: datetime | None = None) -> list[Due]:
+    """What is due under every rule; removed when `apply` is true."""
+    now = now or timezone.now()
+    results = []
+    for rule in rules():
+        moment = cutoff(rule.kind, now)
+        count = rule.remove(moment, apply=apply)
+        results.append(Due(rule, settings.RETENTION_DAYS[rule.kind], moment, count))
+    return results
+
+
+def purge() -> str:
+    """The daily task: remove everything that is due; the summary lands in the task's result."""
+    return ", ".join(f"{due.rule.kind}={due.count}" for due in run(apply=True))
+
+
+def ensure_schedule(**kwargs) -> None:
+    """The daily clean-up, created or refreshed by name so migrating twice changes nothing."""
+    Schedule.objects.update_or_create(
+        name=SCHEDULE,
+        defaults={
+            "func": "mediahub.retention.purge",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },
+    )
