@@ -17,6 +17,8 @@ from django.shortcuts import get_list_or_404, get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.chooser import ModelLookupMixin
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
@@ -25,6 +27,7 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
+from mediahub.media import visible_media
 from mediahub.models import Partner
 
 MODERATE_ALL = "mediahub.moderate_all"
@@ -298,16 +301,29 @@ class ScopedDeleteBulkAction(ScopedBulkActionMixin, DeleteBulkAction):
 
 
 class PartnerScopedForm(WagtailAdminModelForm):
-    """Offers only the user's own partners, preselecting the only one; a forged id is invalid."""
+    """Offers only the user's own partners, preselecting the only one; a forged id is invalid.
+
+    Image and document fields likewise take only media the user sees (or the one already set).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self._scope_media_fields()
         field = self.fields.get("partner")
         if field is None or self.for_user is None:
             return
         field.queryset = Partner.objects.for_user(self.for_user)
         if not self.instance.pk and len(choices := list(field.queryset[:2])) == 1:
             field.initial = choices[0].pk
+
+    def _scope_media_fields(self) -> None:
+        media_models = (get_image_model(), get_document_model())
+        for name, field in self.fields.items():
+            model = getattr(getattr(field, "queryset", None), "model", None)
+            if model in media_models:
+                current = model.objects.filter(pk=getattr(self.instance, f"{name}_id", None))
+                field.queryset = visible_media(model, self.for_user) | current
 
     def clean_partner(self):
         partner = self.cleaned_data["partner"]

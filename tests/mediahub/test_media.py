@@ -72,6 +72,28 @@ def test_partner_users_see_their_own_media_in_the_admin(partner_client, partner,
     assert index_shows(partner_client, "wagtailimages_chooser:choose", "Eigen beeld")
 
 
+def test_a_post_cannot_take_another_partners_image_or_audio_by_id(
+    partner_client, partner, other_partner
+):
+    image = ImageFactory(partner=other_partner)
+    audio = DocumentFactory(partner=other_partner)
+    data = {
+        "title": "Geleend",
+        "partner": partner.pk,
+        "kind": "audio",
+        "language": "nl",
+        "published_at": "2025-01-10 10:00",
+        "image": image.pk,
+        "image_alt": "Een brug",
+        "audio": audio.pk,
+    }
+
+    response = partner_client.post("/admin/snippets/muurkrant/post/add/", data)
+
+    assert {"image", "audio"} <= set(response.context["form"].errors)
+    assert not Post.objects.exists()
+
+
 def test_a_partner_user_uploads_an_image_into_the_partners_collection_without_metadata(
     partner_client, partner
 ):
