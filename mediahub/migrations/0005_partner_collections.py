@@ -19,7 +19,7 @@ def create_collections(apps, schema_editor):
     Collection = apps.get_model("wagtailcore", "Collection")
     Partner = apps.get_model("mediahub", "Partner")
     root = Collection.objects.filter(depth=1).order_by("path").first()
-    partners = Partner.objects.filter(collection__isnull=True).order_by("pk")
+    partners = Partner.objects.filter(collection__isnull=True).order_by("name", "pk")
     if root is None or not partners.exists():
         return
     children = Collection.objects.filter(path__startswith=root.path, depth=root.depth + 1)
