@@ -253,7 +253,7 @@ def download_thumbnail(post_id: int) -> str:
     if post is None:
         return "nothing to do"
     try:
-        image = fetch_image(post.thumbnail_url, title=post.title[:255])
+        image = fetch_image(post.thumbnail_url, title=post.title[:255], partner=post.partner)
     except (FetchError, ImageRejected) as exc:
         log.info("Thumbnail for post %s not stored: %s", post_id, exc)
         return f"failed: {exc}"

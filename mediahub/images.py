@@ -14,16 +14,20 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 from wagtail.images import get_image_model
+from wagtail.images.forms import BaseImageForm
 from wagtail.images.models import AbstractImage
 
 from mediahub.fetch import fetch
+from mediahub.media import partner_collection
+from mediahub.models import Partner
 
-__all__ = ["ImageRejected", "fetch_image", "import_image"]
+__all__ = ["ImageRejected", "SafeImageForm", "fetch_image", "import_image", "safe_image_file"]
 
 # Source format → (format we store, file extension).
 _OUTPUT = {
@@ -95,8 +99,8 @@ def _filename(filename_hint: str, title: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def import_image(data: bytes, *, title: str, filename_hint: str = "") -> AbstractImage:
-    """Store `data` as a Wagtail image after checking and re-encoding it; reuse an identical one.
+def safe_image_file(data: bytes, *, title: str = "", filename_hint: str = "") -> ContentFile:
+    """The checked, re-encoded image as a file to store, named after the hint or the title.
 
     Raises ImageRejected when the data is too large, not a JPEG/PNG/GIF/WebP, or too many pixels.
     """
@@ -109,27 +113,57 @@ def import_image(data: bytes, *, title: str, filename_hint: str = "") -> Abstrac
             f"the limit is {_megabytes(max_bytes)}."
         )
     encoded, extension = _reencode(data, max_pixels)
+    return ContentFile(encoded, name=_filename(filename_hint, title, extension))
+
+
+def import_image(
+    data: bytes, *, title: str, filename_hint: str = "", partner: Partner | None = None
+) -> AbstractImage:
+    """Store `data` as a Wagtail image after checking and re-encoding it; reuse an identical one.
+
+    The image goes into `partner`'s collection (the root collection, editors' only, without
+    one). Raises ImageRejected as safe_image_file does.
+    """
+    file = safe_image_file(data, title=title, filename_hint=filename_hint)
+    encoded = file.read()
+    collection = partner_collection(partner)
     image_model = get_image_model()
     file_hash = hashlib.sha1(encoded, usedforsecurity=False).hexdigest()
-    existing = image_model.objects.filter(file_hash=file_hash).first()
+    existing = image_model.objects.filter(file_hash=file_hash, collection=collection).first()
     if existing is not None:
         return existing
     image = image_model(
         title=title[:255] or "Image",
-        file=ContentFile(encoded, name=_filename(filename_hint, title, extension)),
+        file=file,
         file_size=len(encoded),
         file_hash=file_hash,  # the same SHA-1 of the stored file that Wagtail computes
+        collection=collection,
     )
     image.save()
     return image
 
 
-def fetch_image(url: str, *, title: str) -> AbstractImage:
-    """Download an image through the safe fetcher and import it.
+def fetch_image(url: str, *, title: str, partner: Partner | None = None) -> AbstractImage:
+    """Download an image through the safe fetcher and import it into `partner`'s collection.
 
     Raises mediahub.fetch.FetchError (UnsafeURL for refused addresses) or ImageRejected.
     """
     max_bytes, _ = _limits()
     result = fetch(url, max_bytes=max_bytes, accept="image/*")
     name = unquote(PurePosixPath(urlsplit(result.url).path).name)
-    return import_image(result.content, title=title, filename_hint=name)
+    return import_image(result.content, title=title, filename_hint=name, partner=partner)
+
+
+class SafeImageForm(BaseImageForm):
+    """The admin's image form (WAGTAILIMAGES_IMAGE_FORM_BASE): every upload, single, multiple or
+    from a chooser, is stored re-encoded like any other outside image."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None or upload == self.instance.file:
+            return upload  # no new file: editing the title or tags only
+        upload.seek(0)
+        try:
+            return safe_image_file(upload.read(), filename_hint=upload.name or "")
+        except ImageRejected as exc:
+            raise ValidationError(str(exc)) from exc

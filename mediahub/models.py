@@ -61,6 +61,15 @@ class Partner(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name=_("media collection"),
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="partner",
+        help_text=_("Holds the partner's own images and documents (see mediahub.media)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PartnerQuerySet.as_manager()

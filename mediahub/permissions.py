@@ -7,6 +7,8 @@ delete, inspect, history, usage, copy, chooser, bulk actions) through the policy
 partner's object is never loaded, the URL answers 404.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -15,12 +17,17 @@ from django.shortcuts import get_list_or_404, get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.chooser import ModelLookupMixin
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
+from mediahub.media import visible_media
 from mediahub.models import Partner
 
 MODERATE_ALL = "mediahub.moderate_all"
@@ -125,6 +132,63 @@ class ModeratorsOnlyPermissionPolicy(ModelPermissionPolicy):
 
     def users_with_any_permission(self, actions) -> QuerySet:
         return get_user_model().objects.filter(_moderators_filter(), is_active=True).distinct()
+
+
+@dataclass(frozen=True)
+class DerivedCollectionPermission:
+    """Reads as a GroupCollectionPermission row to Wagtail, but follows from a user's role."""
+
+    collection: Collection
+    permission: Permission
+
+    @property
+    def collection_id(self) -> int:
+        return self.collection.pk
+
+
+class PartnerCollectionPermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Images and documents: Wagtail's collection policy, with the collections taken from roles.
+
+    Every partner has its own collection (``mediahub.media``). The image and document
+    permissions a user's groups grant (see ``mediahub.roles``) hold on the root collection for
+    editors and on their partners' collections for partner users, so memberships stay the one
+    answer to "whose media may I touch" and no per-partner group has to be kept in step with them.
+    Wagtail's own views, choosers, upload forms and usage pages all ask this policy.
+    """
+
+    permission_cache_name = "_partner_media_permission_cache"
+
+    def _media_permissions(self, user) -> QuerySet:
+        return Permission.objects.filter(content_type=self._content_type).filter(
+            Q(group__user=user) | Q(user=user)
+        )
+
+    def get_all_permissions_for_user(self, user) -> list:
+        if not (user.is_active and user.is_authenticated) or user.is_superuser:
+            return []  # nobody, or everybody: Wagtail decides these without looking
+        granted = list(super().get_all_permissions_for_user(user))
+        if can_moderate(user):
+            collections = [Collection.get_first_root_node()]
+        else:
+            collections = list(Collection.objects.filter(partner__pk__in=partner_ids_for(user)))
+        granted += [
+            DerivedCollectionPermission(collection, permission)
+            for permission in self._media_permissions(user).distinct()
+            for collection in collections
+        ]
+        return granted
+
+    def _users_with_perm_filter(self, actions, collection=None) -> Q:
+        permissions = self._get_permission_objects_for_actions(actions)
+        holders = Q(groups__permissions__in=permissions) | Q(user_permissions__in=permissions)
+        if collection is None:
+            members = Q(memberships__isnull=False)
+        else:
+            ancestors = collection.get_ancestors(inclusive=True)
+            members = Q(memberships__partner__collection__in=ancestors)
+        moderators = get_user_model().objects.filter(_moderators_filter()).values("pk")
+        derived = Q(is_active=True) & holders & (Q(pk__in=moderators) | members)
+        return super()._users_with_perm_filter(actions, collection=collection) | derived
 
 
 def scoped_queryset(model: type[Model], user, actions) -> QuerySet:
@@ -237,16 +301,29 @@ class ScopedDeleteBulkAction(ScopedBulkActionMixin, DeleteBulkAction):
 
 
 class PartnerScopedForm(WagtailAdminModelForm):
-    """Offers only the user's own partners, preselecting the only one; a forged id is invalid."""
+    """Offers only the user's own partners, preselecting the only one; a forged id is invalid.
+
+    Image and document fields likewise take only media the user sees (or the one already set).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self._scope_media_fields()
         field = self.fields.get("partner")
         if field is None or self.for_user is None:
             return
         field.queryset = Partner.objects.for_user(self.for_user)
         if not self.instance.pk and len(choices := list(field.queryset[:2])) == 1:
             field.initial = choices[0].pk
+
+    def _scope_media_fields(self) -> None:
+        media_models = (get_image_model(), get_document_model())
+        for name, field in self.fields.items():
+            model = getattr(getattr(field, "queryset", None), "model", None)
+            if model in media_models:
+                current = model.objects.filter(pk=getattr(self.instance, f"{name}_id", None))
+                field.queryset = visible_media(model, self.for_user) | current
 
     def clean_partner(self):
         partner = self.cleaned_data["partner"]

@@ -1,4 +1,8 @@
-"""The two roles of the admin, as groups: editors moderate everything, partners their own."""
+"""The two roles of the admin, as groups: editors moderate everything, partners their own.
+
+The image and document permissions below hold on every collection for editors and on their
+own partners' collections for partner users (``PartnerCollectionPermissionPolicy``).
+"""
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
@@ -42,8 +46,10 @@ PARTNER_PERMISSIONS = [
     "feeds.delete_source",
     "feeds.view_source",
     "wagtailimages.add_image",
+    "wagtailimages.change_image",
     "wagtailimages.choose_image",
     "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 ]
 

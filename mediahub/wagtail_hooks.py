@@ -4,16 +4,21 @@ The viewsets are shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.
 register their own partner-owned models with PartnerLogEntry.
 """
 
+from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.permissions import register_permission_policy
 from wagtail.rich_text import LinkHandler
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from mediahub.media import ScopedDocumentsAdminAPIViewSet, ScopedImagesAdminAPIViewSet, may_download
 from mediahub.models import Membership, Partner, PartnerLogEntry
 from mediahub.permissions import (
     ModeratorsOnlyPermissionPolicy,
+    PartnerCollectionPermissionPolicy,
     PartnerPermissionPolicy,
     PartnerScopedSnippetViewSet,
     ScopedDeleteBulkAction,
@@ -22,6 +27,23 @@ from mediahub.sanitize import LINK_REL
 
 register_permission_policy(Partner, PartnerPermissionPolicy(Partner))
 register_permission_policy(Membership, ModeratorsOnlyPermissionPolicy(Membership))
+# exact_class: wins over the policy Wagtail registers in its ready(), whichever runs last.
+register_permission_policy(
+    get_image_model(),
+    PartnerCollectionPermissionPolicy(
+        get_image_model(), auth_model="wagtailimages.Image", owner_field_name="uploaded_by_user"
+    ),
+    exact_class=True,
+)
+register_permission_policy(
+    get_document_model(),
+    PartnerCollectionPermissionPolicy(
+        get_document_model(),
+        auth_model="wagtaildocs.Document",
+        owner_field_name="uploaded_by_user",
+    ),
+    exact_class=True,
+)
 
 
 class PartnerViewSet(PartnerScopedSnippetViewSet):
@@ -69,3 +91,18 @@ class ExternalLinkHandler(LinkHandler):
 @hooks.register("register_rich_text_features")
 def register_external_links(features) -> None:
     features.register_link_type(ExternalLinkHandler)
+
+
+# Runs after Wagtail's own registrations (order 0), so that these replace them.
+@hooks.register("construct_admin_api", order=1)
+def scope_media_in_admin_api(router) -> None:
+    """The admin API lists and shows only the media the user sees in the admin."""
+    router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+    router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+
+
+@hooks.register("before_serve_document")
+def refuse_private_documents(document, request) -> None:
+    """Answer 404, as for a missing one, when the visitor may not download the document."""
+    if not may_download(document, request.user):
+        raise Http404

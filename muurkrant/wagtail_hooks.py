@@ -16,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from mediahub.media import PUBLIC_DOCUMENT_HOOK
 from mediahub.models import PartnerLogEntry
 from mediahub.permissions import (
     MODERATE_ALL,
@@ -198,3 +199,9 @@ def register_moderation_log_actions(actions):
             "Formatter", (ModerationLogFormatter,), {"label": label, "message": message}
         )
         actions.register_action(action)(formatter)
+
+
+@hooks.register(PUBLIC_DOCUMENT_HOOK)
+def audio_of_published_posts(document) -> bool:
+    """The wall plays a published post's audio to everyone, so anyone may download it."""
+    return Post.objects.published().filter(audio=document).exists()

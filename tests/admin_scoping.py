@@ -4,11 +4,12 @@ The views are discovered, not listed: every registered snippet viewset that is a
 ``PartnerScopedSnippetViewSet``, and every URL pattern of it (and of its chooser) that takes an
 object's ``pk`` — edit, delete, inspect, history, usage, revisions, copy, and custom views such as
 moderation and "fetch now". A new viewset or view gets the check without touching the tests.
+Wagtail's image and document views (admin, choosers, admin API) are found by URL namespace.
 """
 
 from django.contrib.admin.utils import quote
 from django.db.models import Model
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, get_resolver, reverse
 from django.utils.text import capfirst
 from factory.django import DjangoModelFactory
 from wagtail.permissions import policy_registry
@@ -103,3 +104,83 @@ def assert_views_keep_out(viewset, partner_client, admin_client, other_partner) 
         assert statuses != [405, 405], f"{name}: {url} takes neither GET nor POST"
         assert fields_of(obj) == before, f"{name}: {url} changed another partner's object"
     return sorted(urls)
+
+
+# Wagtail's own media views, by URL namespace, and the model whose objects they name.
+MEDIA_NAMESPACES = {
+    "wagtailimages": "image",
+    "wagtailimages_chooser": "image",
+    "wagtailadmin_api:images": "image",
+    "wagtaildocs": "document",
+    "wagtaildocs_chooser": "document",
+    "wagtailadmin_api:documents": "document",
+}
+MEDIA_OBJECT_PARAMETERS = {"pk", "image_id", "document_id", "doc_id"}
+MEDIA_EXAMPLE_ARGUMENTS = {"filter_spec": "max-165x165"}
+# Not found for anyone: they need Wagtail's dynamic image serve view, which is not installed.
+MEDIA_VIEWS_OFF = {"wagtailimages:url_generator", "wagtailimages:url_generator_output"}
+
+
+def _namespace_patterns(namespace: str) -> list[URLPattern]:
+    resolver = get_resolver()
+    for part in namespace.split(":"):
+        resolver = resolver.namespace_dict[part][1]
+    return [pattern for pattern in resolver.url_patterns if isinstance(pattern, URLPattern)]
+
+
+def media_urls(kind: str, pk) -> tuple[dict[str, str], dict[str, str]]:
+    """(URL name → URL of every view naming one `kind` object, URL name → URL of every other view).
+
+    Views that name an upload in progress (``uploaded_file_id``) are left out: an upload belongs
+    to the user who made it, not to a partner.
+    """
+    objects, others = {}, {}
+    for namespace in (ns for ns, of_kind in MEDIA_NAMESPACES.items() if of_kind == kind):
+        for pattern in _namespace_patterns(namespace):
+            parameters = set(pattern.pattern.regex.groupindex)
+            if "uploaded_file_id" in parameters:
+                continue
+            named = parameters & MEDIA_OBJECT_PARAMETERS
+            missing = parameters - named - set(MEDIA_EXAMPLE_ARGUMENTS)
+            assert not missing, f"add an example value for {missing} to MEDIA_EXAMPLE_ARGUMENTS"
+            kwargs = {name: MEDIA_EXAMPLE_ARGUMENTS[name] for name in parameters - named}
+            kwargs.update(dict.fromkeys(named, pk))
+            name = f"{namespace}:{pattern.name}"
+            if name in MEDIA_VIEWS_OFF:
+                continue
+            (objects if named else others)[name] = reverse(name, kwargs=kwargs)
+    return objects, others
+
+
+def assert_media_keeps_out(kind, media, partner_client, admin_client) -> list[str]:
+    """Another partner's image or document is out of reach by every media URL of the admin.
+
+    A view naming it answers 404 or refuses (by GET and POST) and changes nothing; every other
+    view (index, chooser, admin API listing, ``?id=`` lookups) never shows its title or file.
+    A superuser reaches each object URL, so a 404 is the scope's doing, not a wrong URL.
+    Returns the URL names checked.
+    """
+    secrets = [media.title, media.file.name.rsplit("/", 1)[-1]]
+    objects, others = media_urls(kind, media.pk)
+    for name, url in objects.items():
+        assert admin_client.get(url).status_code != 404, f"{name}: {url} is not found at all"
+    before = fields_of(media)  # after the superuser's visits, which may fill in the file size
+    for name, url in objects.items():
+        statuses = []
+        for method in ("get", "post"):
+            response = getattr(partner_client, method)(url)
+            statuses.append(response.status_code)
+            assert response.status_code in (404, 405) or refused(response), (
+                f"{method.upper()} {url} ({name}) answered {response.status_code} "
+                f"for another partner's {kind}"
+            )
+            for secret in secrets:
+                assert secret not in response.content.decode(), f"{name}: {url} shows {secret!r}"
+        assert statuses != [405, 405], f"{name}: {url} takes neither GET nor POST"
+        assert fields_of(media) == before, f"{name}: {url} changed another partner's {kind}"
+    for name, url in others.items():
+        response = partner_client.get(url, {"id": media.pk}, follow=True)
+        assert response.status_code < 500, f"{name}: {url} failed"
+        for secret in secrets:
+            assert secret not in response.content.decode(), f"{name}: {url} shows {secret!r}"
+    return sorted({*objects, *others})

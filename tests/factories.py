@@ -5,7 +5,9 @@ PartnerUserFactory(partner=partner)      # a partner user with a membership in `
 EditorFactory()                          # a member of the editors' group (moderators)
 PostFactory(partner=partner, status=Post.Status.PENDING, wijken=[WijkFactory()])
 SourceFactory(partner=partner, url="https://omroep.example.nl/rss", trusted=True)
-ImageFactory(title="Brug")               # a Wagtail image with a real image file
+ImageFactory(title="Brug")               # a Wagtail image with a real image file (editors' only)
+ImageFactory(partner=partner)            # ... in the partner's own collection
+DocumentFactory(partner=partner)         # a document (a small text file) in it
 """
 
 import factory
@@ -14,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory, Password
+from wagtail.models import Collection
 
 from feeds.models import Source
 from mediahub.models import Membership, Partner
@@ -113,7 +116,26 @@ class SourceFactory(DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://feeds.example.org/{n}.xml")
 
 
+def _collection_of(media) -> Collection:
+    return media.partner.collection if media.partner else Collection.get_first_root_node()
+
+
 class ImageFactory(wagtail_factories.ImageFactory):
-    """A Wagtail image backed by a small generated image file."""
+    """A Wagtail image with a small generated image file, in `partner`'s collection if given."""
+
+    class Params:
+        partner = None
 
     title = "Beeld"
+    collection = factory.LazyAttribute(_collection_of)
+
+
+class DocumentFactory(wagtail_factories.DocumentFactory):
+    """A Wagtail document in `partner`'s collection if given (the root collection otherwise)."""
+
+    class Params:
+        partner = None
+
+    title = factory.Sequence(lambda n: f"Document {n}")
+    file = factory.django.FileField(filename="stadsgesprek.mp3", data=b"ID3 audio")
+    collection = factory.LazyAttribute(_collection_of)

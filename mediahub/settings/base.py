@@ -234,6 +234,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "mp3", "m4a", "ogg", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Images uploaded in the admin are re-encoded without metadata, as every imported image is.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "mediahub.images.SafeImageForm"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The editor offers exactly what the sanitiser keeps: one HTML policy, declared beside it.

@@ -137,11 +137,16 @@ def _image(request: HttpRequest, image_url: str, alt: str, title: str):
         raise _invalid("image_alt", "Describe the image for people who cannot see it.")
     if upload is not None:
         try:
-            return import_image(upload.read(), title=title, filename_hint=upload.name or "")
+            return import_image(
+                upload.read(),
+                title=title,
+                filename_hint=upload.name or "",
+                partner=request.auth.partner,
+            )
         except ImageRejected as exc:
             raise _invalid("image", str(exc), where="") from exc
     try:
-        return fetch_image(image_url, title=title)
+        return fetch_image(image_url, title=title, partner=request.auth.partner)
     except (FetchError, ImageRejected) as exc:
         raise _invalid("image_url", f"The image could not be used: {exc}") from exc
 

@@ -159,7 +159,7 @@ def test_partner_edit_keeps_a_hidden_post_hidden(partner_client, make_post, part
 
 
 def test_image_needs_a_description(partner_client, partner):
-    image = ImageFactory(title="Brug")
+    image = ImageFactory(title="Brug", partner=partner)
 
     response = partner_client.post(f"{POSTS}add/", post_data(partner, image=image.pk))
 
