@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +8,20 @@ class MediahubConfig(AppConfig):
     verbose_name = _("Mediahub")
 
     def ready(self) -> None:
+        from wagtail.models import Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from mediahub import models
         from mediahub.roles import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="mediahub.ensure_groups")
+        # The footer's links to the statements change only with the page tree or the sites.
+        uid = "mediahub.forget_info_page_paths"
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(models.forget_info_page_paths, dispatch_uid=uid)
+        for signal, sender in (
+            *((post_delete, model) for model in models.INFO_PAGE_TYPES.values()),
+            (post_save, Site),
+            (post_delete, Site),
+        ):
+            signal.connect(models.forget_info_page_paths, sender=sender, dispatch_uid=uid)
