@@ -204,6 +204,7 @@ def test_the_500_page_links_the_about_page_without_asking_the_database(settings)
 
 
 def test_an_unpublished_statement_leaves_the_footer_and_a_moved_one_is_followed(client):
+    assert footer_hrefs(client.get("/").text) == FOOTER_HREFS  # now in the cache
     PrivacyPage.objects.get().unpublish()
     assert footer_hrefs(client.get("/").text) == FOOTER_HREFS - {"/privacy/"}
 
