@@ -17,6 +17,5 @@ class FeedsConfig(AppConfig):
         post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="feeds.ensure_schedule")
         retention.register_deletion(
             "fetch_logs",
-            _("fetch history of feed sources"),
             lambda cutoff: FetchLog.objects.filter(started_at__lt=cutoff),
         )

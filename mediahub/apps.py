@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +8,10 @@ class MediahubConfig(AppConfig):
     verbose_name = _("Mediahub")
 
     def ready(self) -> None:
-        from mediahub import retention
+        from wagtail.models import Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from mediahub import models, retention
         from mediahub.media import give_partner_a_collection
         from mediahub.roles import ensure_groups
 
@@ -21,3 +24,13 @@ class MediahubConfig(AppConfig):
             sender=self.get_model("Partner"),
             dispatch_uid="mediahub.give_partner_a_collection",
         )
+        # The footer's links to the statements change only with the page tree or the sites.
+        uid = "mediahub.forget_info_page_paths"
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(models.forget_info_page_paths, dispatch_uid=uid)
+        for signal, sender in (
+            *((post_delete, model) for model in models.INFO_PAGE_TYPES.values()),
+            (post_save, Site),
+            (post_delete, Site),
+        ):
+            signal.connect(models.forget_info_page_paths, sender=sender, dispatch_uid=uid)

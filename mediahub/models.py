@@ -1,14 +1,21 @@
-"""The hub's core domain: people, the partners they publish for, and the site's home page."""
+"""The hub's core domain: people, the partners they publish for, and the site's own pages."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry, BaseLogEntryManager, Page
 from wagtail.search import index
+
+from mediahub.retention import LABELS
 
 
 class User(AbstractUser):
@@ -171,8 +178,174 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["muurkrant.WallPage"]
+    subpage_types = [
+        "muurkrant.WallPage",
+        "mediahub.AboutPage",
+        "mediahub.PrivacyPage",
+        "mediahub.AccessibilityPage",
+    ]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
+
+
+@dataclass(frozen=True)
+class InfoText:
+    """A statement's title and text in the reader's language, or in Dutch if not translated yet.
+
+    ``lang`` is set when the text is not in the page's language, so that screen readers switch.
+    """
+
+    title: str
+    body: str
+    lang: str | None
+
+
+class InfoPage(Page):
+    """A page about the service itself (about, privacy, accessibility), in Dutch and English.
+
+    The site runs without Wagtail's localisation (one page tree; the reader's language comes from
+    Django's LocaleMiddleware), so each page holds both languages side by side and shows the
+    reader's, falling back to Dutch while the English is empty. One page per language would need
+    localisation switched on for the whole tree, which is a larger step than three pages warrant.
+    Each statement is its own type, so that the footer finds it by type and it carries only the
+    fields it needs.
+    """
+
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    body = RichTextField(_("text in Dutch"), blank=True)
+    body_en = RichTextField(_("text in English"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("body"),
+        FieldPanel("title_en"),
+        FieldPanel("body_en"),
+    ]
+    parent_page_types = ["mediahub.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    template = "mediahub/info_page.html"
+
+    class Meta:
+        abstract = True
+
+    def text(self) -> InfoText:
+        """English when the reader reads English and both title and text are translated."""
+        if translation.get_language() == "en" and self.title_en and self.body_en:
+            return InfoText(self.title_en, self.body_en, None)
+        dutch = settings.LANGUAGE_CODE
+        return InfoText(
+            self.title, self.body, None if translation.get_language() == dutch else dutch
+        )
+
+    def get_context(self, request, *args, **kwargs) -> dict:
+        return {**super().get_context(request, *args, **kwargs), "info": self.text()}
+
+
+class AboutPage(InfoPage):
+    """What the service is, who runs it, how its feed reader behaves, and how to reach us.
+
+    The feed reader's User-Agent names ``SITE_URL/over/``, so the page keeps the slug "over".
+    """
+
+    SLUG = "over"
+
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Shown in the page's contact section, which the footer's contact link opens."),
+    )
+
+    content_panels = [*InfoPage.content_panels, FieldPanel("contact_email")]
+    template = "mediahub/about_page.html"
+
+    class Meta:
+        verbose_name = _("about page")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug != self.SLUG:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "The feed reader introduces itself with a link to /%(slug)s/: "
+                        "this page keeps the slug “%(slug)s”."
+                    )
+                    % {"slug": self.SLUG}
+                }
+            )
+
+
+class PrivacyPage(InfoPage):
+    """The privacy statement. The retention periods below the text come from the settings, so the
+    statement always names the periods the clean-up actually applies."""
+
+    template = "mediahub/privacy_page.html"
+
+    class Meta:
+        verbose_name = _("privacy statement")
+
+    def get_context(self, request, *args, **kwargs) -> dict:
+        retention = [(LABELS[key], days) for key, days in settings.RETENTION_DAYS.items()]
+        return {**super().get_context(request, *args, **kwargs), "retention": retention}
+
+
+class AccessibilityPage(InfoPage):
+    """The accessibility statement after the Dutch model: a status, a date, then the text."""
+
+    class Status(models.TextChoices):
+        FULL = "A", _("A – fully compliant")
+        PARTIAL = "B", _("B – partially compliant")
+        FIRST_MEASURES = "C", _("C – first measures taken")
+        PLANNED = "D", _("D – measures planned")
+
+    compliance_status = models.CharField(
+        _("compliance status"),
+        max_length=1,
+        choices=Status.choices,
+        default=Status.FIRST_MEASURES,
+        help_text=_("A and B need a full WCAG-EM audit that is less than three years old."),
+    )
+    statement_date = models.DateField(_("date of the statement"), null=True, blank=True)
+
+    content_panels = [
+        *InfoPage.content_panels,
+        FieldPanel("compliance_status"),
+        FieldPanel("statement_date"),
+    ]
+    template = "mediahub/accessibility_page.html"
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+
+
+INFO_PAGE_TYPES: dict[str, type[InfoPage]] = {
+    "about": AboutPage,
+    "privacy": PrivacyPage,
+    "accessibility": AccessibilityPage,
+}
+INFO_PATHS_KEY = "mediahub:info-page-paths"
+
+
+def info_page_paths() -> dict[str, str]:
+    """The paths of the live statements by kind ("about", "privacy", "accessibility"), as the
+    page tree has them; kept in the cache until a page or site changes."""
+    paths = cache.get(INFO_PATHS_KEY)
+    if paths is None:
+        kinds = {model: kind for kind, model in INFO_PAGE_TYPES.items()}
+        paths = {}
+        for page in Page.objects.live().type(*INFO_PAGE_TYPES.values()).order_by("path"):
+            parts = page.get_url_parts()
+            if parts is not None:
+                paths.setdefault(kinds[page.specific_class], parts[2])
+        cache.set(INFO_PATHS_KEY, paths, timeout=None)
+    return paths
+
+
+def forget_info_page_paths(**kwargs) -> None:
+    """A page was published, unpublished, moved or deleted, or a site changed."""
+    cache.delete(INFO_PATHS_KEY)
+    # Again after the commit: a request in between may have cached the old paths.
+    transaction.on_commit(lambda: cache.delete(INFO_PATHS_KEY))

@@ -12,9 +12,20 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_q.models import Schedule
 
 SCHEDULE = "retention"
+
+# What each kind holds, in words a resident reads in the privacy statement (and an operator in
+# the `retention` command's output).
+LABELS = {
+    "abuse_reports": _("Residents' reports about posts, with their daily code, once handled"),
+    "fetch_logs": _("Logs of fetching partners' feeds"),
+    "idempotency_keys": _("Records of partners' API requests, against sending a post twice"),
+    "login_failures": _("Failed logins to the admin: user name, address and time"),
+    "moderation_notes": _("Editors' notes on posts, such as a reason for rejection"),
+}
 
 
 @dataclass(frozen=True)
@@ -22,7 +33,6 @@ class Rule:
     """Removes (or with `apply=False` only counts) the records of one kind older than a cutoff."""
 
     kind: str
-    description: str
     remove: Callable[..., int]  # (cutoff: datetime, *, apply: bool) -> records affected
 
 
@@ -37,14 +47,12 @@ class Due:
 _RULES: dict[str, Rule] = {}
 
 
-def register(kind: str, description: str, remove: Callable[..., int]) -> None:
-    """Called from an app's `ready()`; a kind has one rule and one period in RETENTION_DAYS."""
-    _RULES[kind] = Rule(kind, description, remove)
+def register(kind: str, remove: Callable[..., int]) -> None:
+    """Called from an app's `ready()`; a kind has one rule, one label and one period."""
+    _RULES[kind] = Rule(kind, remove)
 
 
-def register_deletion(
-    kind: str, description: str, older_than: Callable[[datetime], QuerySet]
-) -> None:
+def register_deletion(kind: str, older_than: Callable[[datetime], QuerySet]) -> None:
     """The common case: the records of `older_than(cutoff)` are deleted."""
 
     def remove(moment: datetime, *, apply: bool) -> int:
@@ -53,7 +61,7 @@ def register_deletion(
             return queryset.count()
         return queryset.delete()[1].get(queryset.model._meta.label, 0)
 
-    register(kind, description, remove)
+    register(kind, remove)
 
 
 def rules() -> list[Rule]:

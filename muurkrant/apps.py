@@ -28,16 +28,12 @@ class MuurkrantConfig(AppConfig):
             )
         request_started.connect(models.start_request_memo, dispatch_uid="muurkrant.request_memo")
         request_finished.connect(models.end_request_memo, dispatch_uid="muurkrant.request_memo")
-        retention.register_deletion(
-            "abuse_reports", _("handled abuse reports"), moderation.handled_reports_older_than
-        )
+        retention.register_deletion("abuse_reports", moderation.handled_reports_older_than)
         retention.register(
             "moderation_notes",
-            _("editors' reasons for rejecting or hiding"),
             moderation.forget_moderation_notes,
         )
         retention.register_deletion(
             "idempotency_keys",
-            _("answers remembered for API retries"),
             lambda cutoff: models.IdempotencyKey.objects.filter(created_at__lt=cutoff),
         )

@@ -7,25 +7,13 @@ transactional tests, and the pages the migration made have to come back).
 
 from django.apps.registry import Apps
 
+from mediahub.pages import child_path
+
 HOME_INTRO = (
     "<p>Het nieuws van de lokale omroepen, instellingen en initiatieven van de stad, "
     "op één plek.</p>"
 )
 WALL_INTRO = "<p>Alle berichten van de lokale partners, nieuwste eerst.</p>"
-
-# Wagtail's page tree (django-treebeard): each level adds four base-36 digits to the path.
-STEP = 4
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def child_path(parent_path: str, last_sibling_path: str | None) -> str:
-    """The tree path of a new last child, written out because historical models lack add_child."""
-    position = int(last_sibling_path[-STEP:], 36) + 1 if last_sibling_path else 1
-    digits = ""
-    while position:
-        position, digit = divmod(position, 36)
-        digits = ALPHABET[digit] + digits
-    return parent_path + digits.rjust(STEP, "0")
 
 
 def create_starting_pages(apps: Apps) -> None:

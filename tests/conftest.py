@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_migrate
 
 from mediahub.models import Partner
+from mediahub.pages import create_info_pages
 from mediahub.roles import ensure_groups
 from muurkrant.pages import create_starting_pages
 from tests.factories import EditorFactory, PartnerFactory, PartnerUserFactory, PostFactory
@@ -15,8 +16,9 @@ from tests.factories import EditorFactory, PartnerFactory, PartnerUserFactory, P
 
 def _starting_pages_after_flush(**kwargs) -> None:
     """pytest-django empties the database after a transactional test and then sends
-    post_migrate: the pages the migration made come back for the tests after it."""
+    post_migrate: the pages the migrations made come back for the tests after it."""
     create_starting_pages(apps)
+    create_info_pages(apps)
 
 
 post_migrate.connect(

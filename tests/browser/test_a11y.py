@@ -57,5 +57,18 @@ def test_report_form_with_errors_has_no_wcag_violations(page, axe_violations, wa
     assert violations == [], describe_violations(violations)
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_about_page_and_statements_have_no_wcag_violations(page, axe_violations, language):
+    page.goto("/over/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_selector('html[lang="en"]')
+    for url in ("/over/", "/privacy/", "/toegankelijkheid/"):
+        assert page.goto(url).status == 200
+        assert page.locator("html").get_attribute("lang") == language
+        violations = axe_violations()
+        assert violations == [], f"{url} ({language}):\n{describe_violations(violations)}"
+
+
 def test_admin_login_has_no_wcag_violations(page, axe_violations):
     assert_accessible(page, axe_violations, "/admin/login/")

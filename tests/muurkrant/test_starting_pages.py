@@ -93,7 +93,14 @@ def database(fresh_database, tmp_path) -> Path:
 @pytest.mark.slow
 def test_a_fresh_database_has_home_wall_and_default_site(fresh_database):
     now = state(fresh_database)
-    assert now["pages"] == [["/", "Page"], ["/home/", "HomePage"], ["/home/muurkrant/", "WallPage"]]
+    assert now["pages"] == [
+        ["/", "Page"],
+        ["/home/", "HomePage"],
+        ["/home/muurkrant/", "WallPage"],
+        ["/home/over/", "AboutPage"],
+        ["/home/privacy/", "PrivacyPage"],
+        ["/home/toegankelijkheid/", "AccessibilityPage"],
+    ]
     assert now["sites"] == [["localhost", 80, "/home/", True]]
 
 
@@ -111,9 +118,9 @@ def test_migrate_again_leaves_the_operators_site_and_pages_alone(database):
     "forgotten",
     [
         # applied the deleted 0002_create_pages (which made the pages) and 0003, 0004 after it
-        ["0006_starting_pages", "0007_body_editor_html"],
+        ["0006_starting_pages", "0007_body_editor_html", "0008_info_pages"],
         # made while the pages came from a post-migrate hook: no 0002 at all
-        ["0006_starting_pages", "0007_body_editor_html", "0002_create_pages"],
+        ["0006_starting_pages", "0007_body_editor_html", "0008_info_pages", "0002_create_pages"],
     ],
     ids=["applied-the-deleted-0002", "made-without-0002"],
 )

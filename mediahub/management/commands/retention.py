@@ -18,5 +18,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{due.rule.kind}: {verb}={due.count} "
                 f"(older than {due.days} days, before {due.cutoff:%Y-%m-%d %H:%M}) "
-                f"— {due.rule.description}"
+                f"— {retention.LABELS[due.rule.kind]}"
             )
