@@ -44,7 +44,7 @@ class VerifyView(FormView):
 
     def form_valid(self, form: CodeForm) -> HttpResponse:
         if not mfa.verify(self.request, form.cleaned_data["code"]):
-            form.add_error("code", _("This code is not valid. Try the current code from your app."))
+            form.add_error(None, _("This code is not valid. Try the current code from your app."))
             return self.form_invalid(form)
         return HttpResponseRedirect(next_url(self.request))
 
@@ -68,7 +68,7 @@ class EnrolView(FormView):
     def form_valid(self, form: CodeForm) -> HttpResponse:
         device = mfa.pending_enrolment(self.request.user)
         if mfa.confirm_enrolment(self.request, device, form.cleaned_data["code"]) is None:
-            form.add_error("code", _("This code is not valid. Try the current code from your app."))
+            form.add_error(None, _("This code is not valid. Try the current code from your app."))
             return self.form_invalid(form)
         messages.success(
             self.request,
