@@ -1,5 +1,5 @@
-"""Admin login in a real browser: enrol an authenticator app, then sign in with a code, with a
-recovery code (once), refuse a wrong code, keep the admin closed until then, refuse a weak password."""
+"""Admin login in a real browser: enrol an authenticator app, sign in with a code and with a
+recovery code (once), a wrong code refused, the admin closed until then, a weak password refused."""
 
 import base64
 import time
@@ -24,12 +24,12 @@ def app_code(secret: str, steps_ahead: int = 0) -> str:
     return f"{app.token():06d}"
 
 
-def sign_in(page, password: str = "pw-editor-1") -> None:
+def sign_in(page) -> None:
     """A fresh browser signs in with the password; the second step is the test's to take."""
     page.context.clear_cookies()
     page.goto("/admin/login/")
     page.fill("#id_username", "redacteur")
-    page.fill("#id_password", password)
+    page.fill("#id_password", "pw-editor-1")
     page.locator("form button[type=submit]").click()
     page.wait_for_url("**/admin/2fa/**")
 
