@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from mediahub.client_address import client_address
 from mediahub.models import Partner
 from mediahub.sanitize import safe_url
 from muurkrant.forms import ReportForm
@@ -125,18 +126,6 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
 # The language switch is on every page: a CSRF token there would hand every resident a cookie
 # on their first visit. Switching someone's language is harmless, so this form needs none.
 switch_language = csrf_exempt(set_language)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The resident's address: behind a proxy, the last hop it appended to X-Forwarded-For.
-
-    Only trusted when the operator says a proxy sets it (CLIENT_IP_FROM_PROXY), because a
-    client can send any X-Forwarded-For it likes.
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.CLIENT_IP_FROM_PROXY and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def client_fingerprint(request: HttpRequest) -> str:

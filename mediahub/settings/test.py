@@ -19,3 +19,6 @@ STORAGES = {
 }
 # Static files come from the app folders here; whitenoise serves the collected ones in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# Admin tests log in with force_login and test what an editor may do, not the second factor:
+# only users who enrolled are asked a code here. tests/mediahub/test_mfa.py turns it on.
+MFA_REQUIRED = False

@@ -1,0 +1,1 @@
+"""Admin login: the second factor (TOTP with recovery codes) and its enforcement."""
