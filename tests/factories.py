@@ -6,6 +6,7 @@ EditorFactory()                          # a member of the editors' group (moder
 PostFactory(partner=partner, status=Post.Status.PENDING, wijken=[WijkFactory()])
 SourceFactory(partner=partner, url="https://omroep.example.nl/rss", trusted=True)
 ImageFactory(title="Brug")               # a Wagtail image with a real image file
+PartnerTokenFactory(partner=partner)     # an API token for `partner`, held by a new member
 """
 
 import factory
@@ -18,7 +19,7 @@ from factory.django import DjangoModelFactory, Password
 from feeds.models import Source
 from mediahub.models import Membership, Partner
 from mediahub.roles import EDITORS, PARTNERS, ensure_groups
-from muurkrant.models import Post, Wijk
+from muurkrant.models import PartnerToken, Post, Wijk
 
 PASSWORD = "pw-test-1"
 
@@ -117,3 +118,23 @@ class ImageFactory(wagtail_factories.ImageFactory):
     """A Wagtail image backed by a small generated image file."""
 
     title = "Beeld"
+
+
+class PartnerTokenFactory(DjangoModelFactory):
+    """An API token made for `partner` by a new member of it; its plaintext is not kept (tests
+    that call the API take it from ``PartnerToken.objects.issue``)."""
+
+    class Meta:
+        model = PartnerToken
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Koppeling {n}")
+    expires_at = None
+
+    @classmethod
+    def _create(cls, model_class, *, partner, name, expires_at, **kwargs):
+        user = PartnerUserFactory(partner=partner)
+        token, _ = model_class.objects.issue(
+            user=user, partner=partner, name=name, expires_at=expires_at
+        )
+        return token

@@ -39,8 +39,9 @@ class RateLimited(Exception):
 class PartnerTokenAuth(BearerTokenAuth):
     """A Wagtail API token of an active user, acting for one active partner.
 
-    A token made for a partner acts for that partner; a token made before tokens had one acts
-    for its user's only partner, or for the one named in the X-Partner header.
+    A token acts for the partner it was made for; one made before tokens had a partner, by a
+    user of several partners, acts for the one named in the X-Partner header. A token that was
+    never made for a partner (e.g. its PartnerToken deleted) is refused.
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
@@ -57,7 +58,7 @@ class PartnerTokenAuth(BearerTokenAuth):
         partner_token = getattr(api_token, "partner_token", None)
         _refuse_unusable(api_token, partner_token)
         request.user = api_token.user
-        if partner_token is None:
+        if partner_token.partner is None:
             partner = _acting_partner(request, api_token)
         else:
             partner = _own_partner(request, partner_token)
@@ -70,7 +71,9 @@ def _refuse_unusable(api_token: APIToken, partner_token: PartnerToken | None) ->
     if api_token.revoked_at is not None:
         when = formats.date_format(timezone.localtime(api_token.revoked_at), "Y-m-d H:i")
         raise AuthenticationError(message=f"This token was revoked on {when}.")
-    if partner_token and partner_token.status() == PartnerToken.Status.EXPIRED:
+    if partner_token is None:
+        raise AuthenticationError(message="This token was not made for a partner.")
+    if partner_token.status() == PartnerToken.Status.EXPIRED:
         when = formats.date_format(timezone.localtime(partner_token.expires_at), "Y-m-d H:i")
         raise AuthenticationError(message=f"This token expired on {when}.")
     if not api_token.user.is_active:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def assign_earlier_tokens(apps, schema_editor):
     """A token made before tokens had a partner acts for its user's partner when there is
-    only one; a user in several partners keeps choosing with X-Partner."""
+    only one; a user in several partners keeps choosing with X-Partner (no partner here)."""
     APIToken = apps.get_model("wagtailcore", "APIToken")
     Membership = apps.get_model("mediahub", "Membership")
     PartnerToken = apps.get_model("muurkrant", "PartnerToken")
@@ -14,8 +14,8 @@ def assign_earlier_tokens(apps, schema_editor):
         partner_ids = list(
             Membership.objects.filter(user_id=token.user_id).values_list("partner_id", flat=True)
         )
-        if len(partner_ids) == 1:
-            PartnerToken.objects.create(token=token, partner_id=partner_ids[0])
+        only = partner_ids[0] if len(partner_ids) == 1 else None
+        PartnerToken.objects.create(token=token, partner_id=only)
 
 
 class Migration(migrations.Migration):
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires at')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='mediahub.partner', verbose_name='partner')),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, blank=True, null=True, related_name='api_tokens', to='mediahub.partner', verbose_name='partner')),
                 ('token', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='partner_token', to='wagtailcore.apitoken', verbose_name='token')),
             ],
             options={

@@ -1,12 +1,14 @@
 """Partner API tokens: Wagtail's hashed APIToken, made for one partner and optionally expiring.
 
 Wagtail's token belongs to a user; a user may publish for several partners, so each token also
-records the partner it was made for and acts for that partner only.
+records the partner it was made for and acts for that partner only. The API refuses a token
+without this record.
 """
 
 import datetime
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import APIToken
@@ -15,10 +17,19 @@ from mediahub.models import Partner
 from mediahub.permissions import can_moderate, partner_ids_for
 
 
-def can_manage_tokens(user, partner_id: int) -> bool:
+def can_manage_tokens(user, partner_id: int | None) -> bool:
     """Who may create, see and revoke a partner's tokens, and so for whom a token may act:
     an active editor for every partner, an active member for their own."""
-    return bool(user.is_active) and (can_moderate(user) or partner_id in partner_ids_for(user))
+    return bool(user.is_active) and (partner_id in partner_ids_for(user) or can_moderate(user))
+
+
+def token_partners(user) -> QuerySet[Partner]:
+    """The partners for which `can_manage_tokens` holds, as a query."""
+    if not user.is_active:
+        return Partner.objects.none()
+    if can_moderate(user):
+        return Partner.objects.all()
+    return Partner.objects.filter(pk__in=partner_ids_for(user))
 
 
 def expiry_at(day: datetime.date) -> datetime.datetime:
@@ -29,11 +40,9 @@ def expiry_at(day: datetime.date) -> datetime.datetime:
 class PartnerTokenQuerySet(models.QuerySet):
     def manageable_by(self, user) -> "PartnerTokenQuerySet":
         """The tokens `can_manage_tokens` lets the user see and revoke, as a query."""
-        if not user.is_active:
-            return self.none()
-        if can_moderate(user):
-            return self.all()
-        return self.filter(partner_id__in=partner_ids_for(user))
+        if user.is_active and can_moderate(user):
+            return self.all()  # tokens made before tokens had a partner, too
+        return self.filter(partner__in=token_partners(user))
 
     def issue(
         self,
@@ -53,7 +62,11 @@ class PartnerTokenQuerySet(models.QuerySet):
 
 
 class PartnerToken(models.Model):
-    """The partner an API token acts for and when it expires (Wagtail's APIToken holds the rest)."""
+    """The partner an API token acts for and when it expires (Wagtail's APIToken holds the rest).
+
+    Tokens made before tokens had a partner, by a user of several partners, have none: they
+    act for the partner named in the X-Partner header.
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -64,7 +77,12 @@ class PartnerToken(models.Model):
         APIToken, on_delete=models.CASCADE, related_name="partner_token", verbose_name=_("token")
     )
     partner = models.ForeignKey(
-        Partner, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("partner")
+        Partner,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("partner"),
     )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
