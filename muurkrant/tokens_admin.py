@@ -118,6 +118,7 @@ class CreateView(snippet_views.CreateView):
         context = self.get_context_data(form=form)
         context.update(
             page_title=_("API token created"),
+            header_title=_("API token created"),
             object=self.object,
             token=plaintext,
             index_url=self.get_success_url(),

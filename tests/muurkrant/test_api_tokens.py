@@ -7,6 +7,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +16,7 @@ from wagtail.models import APIToken
 
 from mediahub.models import Membership
 from muurkrant.models import PartnerToken, Post
-from tests.factories import EditorFactory, PartnerTokenFactory
+from tests.factories import EditorFactory, PartnerTokenFactory, PartnerUserFactory
 
 LIST = "wagtailsnippets_muurkrant_partnertoken:list"
 ADD = "wagtailsnippets_muurkrant_partnertoken:add"
@@ -286,3 +288,26 @@ def test_the_command_refuses_an_expiry_in_the_past(partner, groups):
             stdout=StringIO(),
         )
     assert not PartnerToken.objects.exists()
+
+
+# --- tokens made before -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_earlier_tokens_their_users_only_partner(partner, other_partner):
+    before, after = [("muurkrant", "0007_body_editor_html")], [("muurkrant", "0008_partner_tokens")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    single = PartnerUserFactory(partner=partner)
+    double = PartnerUserFactory(partner=partner)
+    Membership.objects.create(user=double, partner=other_partner)
+    single_token, _ = APIToken.create_token(user=single, name="een")
+    double_token, _ = APIToken.create_token(user=double, name="twee")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    assert PartnerToken.objects.get(token=single_token).partner == partner
+    assert PartnerToken.objects.get(token=double_token).partner is None
