@@ -42,7 +42,7 @@ class PartnerTokenPermissionPolicy(PartnerScopedPermissionPolicy):
         return action in TOKEN_ACTIONS and token_partners(user).exists()
 
     def user_has_any_permission(self, user, actions) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
+        return bool(TOKEN_ACTIONS.intersection(actions)) and token_partners(user).exists()
 
     def _in_scope(self, user, instance: PartnerToken) -> bool:
         return can_manage_tokens(user, instance.partner_id)
