@@ -3,13 +3,11 @@
 Why collections: a Wagtail collection per partner is Wagtail's native unit of media access, so
 its index, edit, delete, usage, multiple-upload and chooser views, and its upload forms, scope
 themselves once the permission policy (``PartnerCollectionPermissionPolicy``) names the user's
-collections; only the admin API and the download view ask nothing and are scoped here.
+collections; only the admin API (scoped in wagtail_hooks) and the download view ask nothing.
 """
 
 from django.db.models import QuerySet
 from wagtail import hooks
-from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
-from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Collection
 from wagtail.permissions import policy_registry
 
@@ -54,19 +52,3 @@ def may_download(document, user) -> bool:
     if policy.user_has_any_permission_for_instance(user, SEE_MEDIA, document):
         return True
     return any(is_public(document) for is_public in hooks.get_hooks(PUBLIC_DOCUMENT_HOOK))
-
-
-class ScopedMediaAPIMixin:
-    """The admin API's listing, detail and find for media, limited to what the user may see."""
-
-    def get_queryset(self) -> QuerySet:
-        visible = visible_media(self.model, self.request.user)
-        return super().get_queryset().filter(pk__in=visible.values("pk"))
-
-
-class ScopedImagesAdminAPIViewSet(ScopedMediaAPIMixin, ImagesAdminAPIViewSet):
-    pass
-
-
-class ScopedDocumentsAdminAPIViewSet(ScopedMediaAPIMixin, DocumentsAdminAPIViewSet):
-    pass

@@ -4,17 +4,20 @@ The viewsets are shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.
 register their own partner-owned models with PartnerLogEntry.
 """
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.rich_text import LinkHandler
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from mediahub.media import ScopedDocumentsAdminAPIViewSet, ScopedImagesAdminAPIViewSet, may_download
+from mediahub.media import may_download, visible_media
 from mediahub.models import Membership, Partner, PartnerLogEntry
 from mediahub.permissions import (
     ModeratorsOnlyPermissionPolicy,
@@ -91,6 +94,22 @@ class ExternalLinkHandler(LinkHandler):
 @hooks.register("register_rich_text_features")
 def register_external_links(features) -> None:
     features.register_link_type(ExternalLinkHandler)
+
+
+class ScopedMediaAPIMixin:
+    """The admin API's listing, detail and find for media, limited to what the user may see."""
+
+    def get_queryset(self) -> QuerySet:
+        visible = visible_media(self.model, self.request.user)
+        return super().get_queryset().filter(pk__in=visible.values("pk"))
+
+
+class ScopedImagesAdminAPIViewSet(ScopedMediaAPIMixin, ImagesAdminAPIViewSet):
+    pass
+
+
+class ScopedDocumentsAdminAPIViewSet(ScopedMediaAPIMixin, DocumentsAdminAPIViewSet):
+    pass
 
 
 # Runs after Wagtail's own registrations (order 0), so that these replace them.

@@ -1,4 +1,5 @@
-"""The admin's "Muurkrant" menu: posts, the moderation queue, partners and wijken.
+"""The admin's "Muurkrant" menu: posts, the moderation queue, partners and wijken; and
+Settings → API tokens (``tokens_admin.py``).
 
 Apps built on muurkrant add their own items to it through the hook named in MENU_HOOK.
 """
@@ -35,11 +36,13 @@ from muurkrant.admin_views import (
     PostInspectView,
     RejectBulkAction,
 )
-from muurkrant.models import Post, Wijk
+from muurkrant.models import PartnerToken, Post, Wijk
+from muurkrant.tokens_admin import PartnerTokenPermissionPolicy, PartnerTokenViewSet
 
 MENU_HOOK = "register_muurkrant_menu_item"
 
 register_permission_policy(Post, PartnerScopedPermissionPolicy(Post))
+register_permission_policy(PartnerToken, PartnerTokenPermissionPolicy(PartnerToken))
 
 
 class PostFilterSet(WagtailFilterSet):
@@ -159,6 +162,7 @@ class MuurkrantViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(MuurkrantViewSetGroup)
+register_snippet(PartnerTokenViewSet)
 
 hooks.register("register_bulk_action", ApproveBulkAction)
 hooks.register("register_bulk_action", RejectBulkAction)
@@ -188,8 +192,9 @@ LOG_ACTIONS = {
 
 @hooks.register("register_log_actions")
 def register_post_log(actions) -> None:
-    """Post history scopes to the user's partners, like every partner-owned object's."""
+    """Post and token history scopes to the user's partners, like every partner-owned object's."""
     actions.register_model(Post, PartnerLogEntry)
+    actions.register_model(PartnerToken, PartnerLogEntry)
 
 
 @hooks.register("register_log_actions")

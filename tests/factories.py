@@ -8,6 +8,7 @@ SourceFactory(partner=partner, url="https://omroep.example.nl/rss", trusted=True
 ImageFactory(title="Brug")               # a Wagtail image with a real image file (editors' only)
 ImageFactory(partner=partner)            # ... in the partner's own collection
 DocumentFactory(partner=partner)         # a document (a small text file) in it
+PartnerTokenFactory(partner=partner)     # an API token for `partner`, held by a new member
 """
 
 import factory
@@ -21,7 +22,7 @@ from wagtail.models import Collection
 from feeds.models import Source
 from mediahub.models import Membership, Partner
 from mediahub.roles import EDITORS, PARTNERS, ensure_groups
-from muurkrant.models import Post, Wijk
+from muurkrant.models import PartnerToken, Post, Wijk
 
 PASSWORD = "pw-test-1"
 
@@ -139,3 +140,23 @@ class DocumentFactory(wagtail_factories.DocumentFactory):
     title = factory.Sequence(lambda n: f"Document {n}")
     file = factory.django.FileField(filename="stadsgesprek.mp3", data=b"ID3 audio")
     collection = factory.LazyAttribute(_collection_of)
+
+
+class PartnerTokenFactory(DjangoModelFactory):
+    """An API token made for `partner` by a new member of it; its plaintext is not kept (tests
+    that call the API take it from ``PartnerToken.objects.issue``)."""
+
+    class Meta:
+        model = PartnerToken
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Koppeling {n}")
+    expires_at = None
+
+    @classmethod
+    def _create(cls, model_class, *, partner, name, expires_at, **kwargs):
+        user = PartnerUserFactory(partner=partner)
+        token, _ = model_class.objects.issue(
+            user=user, partner=partner, name=name, expires_at=expires_at
+        )
+        return token

@@ -18,6 +18,7 @@ def test_the_scoped_viewsets_are_found():
         "muurkrant.Post",
         "feeds.Source",
         "mediahub.Partner",
+        "muurkrant.PartnerToken",
     }
 
 

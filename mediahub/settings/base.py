@@ -262,6 +262,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Wagtail's search indexing runs as immediate django-tasks, one log line per save.
         "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # django-axes announces itself on every start; its lockouts are warnings and still shown.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -296,8 +298,10 @@ RETENTION_DAYS: dict[str, int] = {
     "moderation_notes": int(env("RETENTION_MODERATION_NOTES_DAYS", "365")),
 }
 
-# Partner API: requests per minute per token.
+# Partner API: at most API_RATE_LIMIT requests per token in any API_RATE_WINDOW seconds,
+# counted in the shared cache (Redis when several web processes serve the API).
 API_RATE_LIMIT = int(env("API_RATE_LIMIT", "60"))
+API_RATE_WINDOW = float(env("API_RATE_WINDOW", "60"))
 
 # Feeds in: the safe fetcher's limits (mediahub/fetch/).
 FEEDS_ALLOW_PRIVATE_NETWORKS = env_bool("FEEDS_ALLOW_PRIVATE_NETWORKS")

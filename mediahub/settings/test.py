@@ -8,7 +8,17 @@ SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"  # n
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-if not REDIS_URL:
+if REDIS_URL:
+    pass  # base.py's Redis cache
+elif env("TEST_CACHE_DIR"):
+    # A cache that the server processes a test starts share (e.g. for the API's rate limit).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("TEST_CACHE_DIR"),
+        }
+    }
+else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = BASE_DIR / "media" / "test"
 FEEDS_FETCH_THUMBNAILS = False  # tests that download thumbnails switch it on with a local server

@@ -1,8 +1,10 @@
-"""The wall's models: posts and wijken, the wall page, moderation's records, API idempotency."""
+"""The wall's models: posts and wijken, the wall page, moderation's records, the API's
+idempotency records and partner tokens."""
 
 from muurkrant.models.idempotency import IdempotencyKey
 from muurkrant.models.moderation import AbuseReport, ModerationSettings
 from muurkrant.models.posts import VISIBLE_FIELDS, Post, PostQuerySet, PostTag, Wijk
+from muurkrant.models.tokens import PartnerToken, can_manage_tokens
 from muurkrant.models.wall import (
     WallPage,
     end_request_memo,
@@ -16,11 +18,13 @@ __all__ = [
     "AbuseReport",
     "IdempotencyKey",
     "ModerationSettings",
+    "PartnerToken",
     "Post",
     "PostQuerySet",
     "PostTag",
     "WallPage",
     "Wijk",
+    "can_manage_tokens",
     "end_request_memo",
     "forget_wall_path",
     "start_request_memo",

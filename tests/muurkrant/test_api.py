@@ -16,7 +16,8 @@ from wagtail.models import APIToken
 
 from mediahub.models import Membership, Partner
 from mediahub.roles import PARTNERS
-from muurkrant.models import IdempotencyKey, ModerationSettings, Post, Wijk
+from muurkrant.api.auth import RATE_BUCKETS
+from muurkrant.models import IdempotencyKey, ModerationSettings, PartnerToken, Post, Wijk
 from tests.factories import WijkFactory
 from tests.feeds import conftest as feeds_conftest
 
@@ -165,18 +166,19 @@ def test_a_session_cookie_is_not_accepted(client, partner_user):
 
 
 @pytest.mark.django_db
-def test_a_token_made_in_the_admin_for_a_partner_member_works(client, partner_user):
-    _, raw = APIToken.create_token(user=partner_user, name="admin")
+def test_a_token_made_in_the_admin_for_a_partner_member_works(client, partner_user, partner):
+    _, raw = PartnerToken.objects.issue(user=partner_user, partner=partner, name="admin")
     response = client.get("/api/v1/posts", **bearer(raw))
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
-def test_a_member_of_several_partners_names_one_in_x_partner(
+def test_a_token_made_before_tokens_had_a_partner_names_one_in_x_partner(
     client, partner_user, partner, other_partner
 ):
     Membership.objects.create(user=partner_user, partner=other_partner)
-    _, raw = APIToken.create_token(user=partner_user, name="admin")
+    token, raw = APIToken.create_token(user=partner_user, name="admin")
+    PartnerToken.objects.create(token=token, partner=None)  # as the migration left it
     body = {"data": json.dumps({"title": "Wie?"}), "content_type": "application/json"}
 
     response = client.post("/api/v1/posts", **body, **bearer(raw))
@@ -199,7 +201,7 @@ def test_too_many_requests_get_429_with_retry_after(settings, api):
     assert api("get", "/posts").status_code == 200
     response = api("get", "/posts")
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert 1 <= int(response["Retry-After"]) <= 60 * (1 + 1 / RATE_BUCKETS)  # window + a bucket
 
 
 @pytest.mark.django_db
@@ -395,7 +397,7 @@ def test_listing_shows_own_posts_newest_first_with_a_status_filter(
     make_post(title="Wacht", status=Post.Status.PENDING)
     make_post(title="Niet van mij", partner=other_partner)
     client.get("/")  # the site's first request reads the wall's path; it is cached from then on
-    with django_assert_num_queries(7):  # token, last use, partner, count, posts, tags, wijken
+    with django_assert_num_queries(7):  # token, membership, last use, count, posts, tags, wijken
         response = api("get", "/posts")
     data = response.json()
     assert data["count"] == 2
