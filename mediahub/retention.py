@@ -23,7 +23,7 @@ LABELS = {
     "abuse_reports": _("Residents' reports about posts, with their daily code, once handled"),
     "fetch_logs": _("Logs of fetching partners' feeds"),
     "idempotency_keys": _("Records of partners' API requests, against sending a post twice"),
-    "login_failures": _("Failed logins to the admin: user name, address and time"),
+    "login_failures": _("Sign-ins and failed sign-ins to the admin: user name, address, time"),
     "moderation_notes": _("Editors' notes on posts, such as a reason for rejection"),
 }
 

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import Schedule
@@ -63,6 +65,13 @@ def records(editor, partner):
         moderation.reject(post, editor, f"te oud: {days}")
         _age(Post.objects.filter(pk=post.pk), "updated_at", days)
         _age(PartnerLogEntry.objects.filter(object_id=str(post.pk)), "timestamp", days)
+    for days in (31, 29):
+        attempt = AccessAttempt.objects.create(
+            username=f"redacteur-{days}", ip_address="192.0.2.7", failures_since_start=3
+        )
+        _age(AccessAttempt.objects.filter(pk=attempt.pk), "attempt_time", days)
+        sign_in = AccessLog.objects.create(username="redacteur", ip_address="192.0.2.7")
+        _age(AccessLog.objects.filter(pk=sign_in.pk), "attempt_time", days)
     return {"open_report": open_report, "rejected": (rejected_old, rejected_new)}
 
 
@@ -76,6 +85,7 @@ def test_the_command_shows_what_is_due_and_removes_nothing(records):
         "abuse_reports": 1,
         "fetch_logs": 1,
         "idempotency_keys": 1,
+        "login_failures": 2,  # a failed attempt and a sign-in
         "moderation_notes": 2,  # the old post's reason and its audit-log entry
     }
     after = (AbuseReport.objects.count(), FetchLog.objects.count(), IdempotencyKey.objects.count())
@@ -97,9 +107,13 @@ def test_delete_removes_exactly_what_is_due(records):
     assert left.count() == 2
     assert FetchLog.objects.count() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
-    assert _counts(apply=False) == dict.fromkeys(
-        ("abuse_reports", "fetch_logs", "idempotency_keys", "moderation_notes"), 0
-    )
+    assert (AccessAttempt.objects.count(), AccessLog.objects.count()) == (1, 1)
+    assert _counts(apply=False) == dict.fromkeys(PERIODS, 0)
+
+
+def test_every_period_has_a_rule_and_a_label():
+    kinds = {rule.kind for rule in retention.rules()}
+    assert kinds == set(settings.RETENTION_DAYS) == set(retention.LABELS)
 
 
 def test_moderation_notes_lose_their_words_and_keep_the_decision(records):
