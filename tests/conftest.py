@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models.signals import post_migrate
+from wagtail.models import Collection
 
 from mediahub.models import Partner
 from mediahub.pages import create_info_pages
@@ -16,7 +17,10 @@ from tests.factories import EditorFactory, PartnerFactory, PartnerUserFactory, P
 
 def _starting_pages_after_flush(**kwargs) -> None:
     """pytest-django empties the database after a transactional test and then sends
-    post_migrate: the pages the migrations made come back for the tests after it."""
+    post_migrate: the root collection and the pages the migrations made come back for the tests
+    after it."""
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
     create_starting_pages(apps)
     create_info_pages(apps)
 
