@@ -8,6 +8,11 @@ class MediahubConfig(AppConfig):
     verbose_name = _("Mediahub")
 
     def ready(self) -> None:
+        from wagtail.admin.widgets import BaseChooser
+
+        from mediahub.csp import render_chooser
         from mediahub.roles import ensure_groups
+
+        BaseChooser.render = render_chooser  # no inline <script> under the admin's CSP
 
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="mediahub.ensure_groups")

@@ -4,6 +4,7 @@ The viewsets are shown in the "Muurkrant" menu group (``muurkrant/wagtail_hooks.
 register their own partner-owned models with PartnerLogEntry.
 """
 
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -69,3 +70,9 @@ class ExternalLinkHandler(LinkHandler):
 @hooks.register("register_rich_text_features")
 def register_external_links(features) -> None:
     features.register_link_type(ExternalLinkHandler)
+
+
+@hooks.register("insert_global_admin_js")
+def inline_init_script() -> str:
+    """Starts the widgets and panels whose inline scripts the admin's CSP refuses."""
+    return format_html('<script src="{}" defer></script>', static("mediahub/admin/inline-init.js"))
