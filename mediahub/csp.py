@@ -55,6 +55,10 @@ class PathPolicyCSPMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and parts.config is None:
             parts.config = policy_for_path(request.path_info)
+        # frame-ancestors overrides X-Frame-Options in browsers: a view that lets the site frame
+        # it (Wagtail's preview panel) says so with SAMEORIGIN, and the policy follows.
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
         return parts
 
 

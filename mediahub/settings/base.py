@@ -216,23 +216,24 @@ CONTENT_SECURITY_POLICY = {
 # Widget templates from TEMPLATES, so that ours replace Wagtail's inline-script ones.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Policies by path prefix, in place of the public one. The admin calls no one: feed content in
-# post previews is shown as links, never loaded. Wagtail's admin sets style attributes from its
-# scripts, and the API docs' Swagger UI injects <style> elements: both need inline styles, never
-# inline scripts. The admin frames itself for page previews.
+# post previews is shown as links, never loaded. The rich-text editor (Draftail) adds <style>
+# elements; nothing needs inline scripts or style attributes. The API docs (Swagger UI, from
+# django-ninja's own static files) need no more than 'self' and data: images. A response with
+# X-Frame-Options SAMEORIGIN (the admin's page previews) may be framed by the site itself.
 CONTENT_SECURITY_POLICY_PATHS: dict[str, dict[str, list[str]]] = {
     "/admin/": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:", *CSP_EXTRA_MEDIA_HOSTS],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'", "'unsafe-inline'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
     },
     "/api/v1/docs": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "style-src": ["'self'", "'unsafe-inline'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

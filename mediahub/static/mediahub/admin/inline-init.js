@@ -1,8 +1,8 @@
 // Wagtail starts a few widgets, choosers and panels with an inline <script>, which the admin's
-// Content-Security-Policy refuses. Our copies of those templates name the same call and its
-// arguments on a <template data-controller="inline-init"> instead (mediahub/csp.py for the
-// choosers); this controller makes the
-// call, also for forms added to the page later (an inline panel's new child).
+// Content-Security-Policy refuses. Our copies of those templates (and mediahub/csp.py for the
+// choosers) name the same call and its arguments on a <template data-controller="inline-init">
+// instead; this controller makes the call, also for forms added to the page later (an inline
+// panel's new child). Only the calls listed here can be made.
 (() => {
   const calls = {
     initDateChooser: (target, args) => window.initDateChooser(target, args),
