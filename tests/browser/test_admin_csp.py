@@ -57,7 +57,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def watched(page):
-    """The page, recording CSP violations and the policy of every admin document it loads."""
+    """The page, recording CSP violations, each host it requests and every admin page's policy."""
     page.violations = []
     page.admin_policies = {}
     page.context.expose_function("reportViolation", lambda report: page.violations.append(report))
@@ -69,6 +69,10 @@ def watched(page):
             page.admin_policies[urlsplit(response.url).path] = policy
 
     page.on("response", remember_policy)
+    page.requested_hosts = set()
+    page.context.on(
+        "request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc)
+    )
     return page
 
 
@@ -85,6 +89,7 @@ def assert_calls_no_one(page) -> None:
     assert refused == []
     assert page.violations == []
     assert page.foreign_requests == []
+    assert page.requested_hosts == {urlsplit(page.url).netloc}
     assert page.admin_policies, "no admin page was loaded"
     for path, policy in page.admin_policies.items():
         assert policy and "default-src 'self'" in policy, path
@@ -199,3 +204,4 @@ def test_api_docs_work_under_their_policy(watched):
     assert page.violations == []
     assert page.console_errors == []
     assert page.foreign_requests == []
+    assert page.requested_hosts == {urlsplit(page.url).netloc}

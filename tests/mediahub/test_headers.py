@@ -5,6 +5,7 @@ X-Frame-Options; every response also carries the same Permissions-Policy, nosnif
 Referrer-Policy. The policies are read directive by directive, as a browser does.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -149,3 +150,21 @@ def test_a_view_the_site_may_frame_is_framed_by_the_site_only(client, editor):
     assert preview.status_code == 200
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
     assert directives(preview["Content-Security-Policy"]) == {**ADMIN, "frame-ancestors": "'self'"}
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)(?![^>]*type=\"application/json\")[^>]*>")
+
+
+def test_admin_forms_hold_no_inline_script_the_policy_refuses(client, editor, make_post):
+    """Choosers, date pickers and the moderation forms start from a script file instead."""
+    post = make_post()
+    wall = WallPage.objects.live().get()
+    client.force_login(editor)
+    for path in (
+        f"/admin/snippets/muurkrant/post/edit/{post.pk}/",
+        f"/admin/snippets/muurkrant/post/inspect/{post.pk}/",
+        f"/admin/pages/{wall.pk}/edit/",
+    ):
+        html = client.get(path).content.decode()
+        assert 'data-controller="inline-init"' in html, path
+        assert INLINE_SCRIPT.findall(html) == [], path
