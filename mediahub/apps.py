@@ -8,12 +8,16 @@ class MediahubConfig(AppConfig):
     verbose_name = _("Mediahub")
 
     def ready(self) -> None:
+        from wagtail.admin.widgets import BaseChooser
         from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from mediahub import models, retention
+        from mediahub.csp import render_chooser
         from mediahub.media import give_partner_a_collection
         from mediahub.roles import ensure_groups
+
+        BaseChooser.render = render_chooser  # no inline <script> under the admin's CSP
 
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="mediahub.ensure_groups")
         post_migrate.connect(

@@ -6,6 +6,7 @@ register their own partner-owned models with PartnerLogEntry.
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -125,3 +126,9 @@ def refuse_private_documents(document, request) -> None:
     """Answer 404, as for a missing one, when the visitor may not download the document."""
     if not may_download(document, request.user):
         raise Http404
+
+
+@hooks.register("insert_global_admin_js")
+def inline_init_script() -> str:
+    """Starts the widgets and panels whose inline scripts the admin's CSP refuses."""
+    return format_html('<script src="{}" defer></script>', static("mediahub/admin/inline-init.js"))

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +80,7 @@ MIDDLEWARE = [
     "mediahub.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "mediahub.csp.PathPolicyCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "muurkrant.middleware.OldWallPathMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -234,15 +235,44 @@ HEALTH_TOKEN = env("HEALTH_TOKEN", "")
 # RFC 3339 date; empty: half a year from today).
 SECURITY_CONTACT = env("SECURITY_CONTACT", "mailto:security@example.invalid")
 SECURITY_TXT_EXPIRES = env("SECURITY_TXT_EXPIRES", "")
-# Public pages load nothing from elsewhere; a video player (any PeerTube host, so https:) and
-# partners' audio only after the resident presses play. The admin brings its own scripts.
+# Content-Security-Policy (mediahub.csp): no page loads anything from another host unless a
+# resident asks for it. Public pages: a video player (any PeerTube host, so https:) and
+# partners' audio only after the resident presses play; the widget relaxes frame-ancestors.
+# Files under /documents/ carry Wagtail's own `default-src 'none'`.
+CSP_EXTRA_MEDIA_HOSTS = env_list("CSP_EXTRA_MEDIA_HOSTS")
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/v1/docs", "/documents/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env_list("CSP_EXTRA_MEDIA_HOSTS")],
+        "img-src": ["'self'", "data:", *CSP_EXTRA_MEDIA_HOSTS],
         "media-src": ["'self'", "https:"],
         "frame-src": ["https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Widget templates from TEMPLATES, so that ours replace Wagtail's inline-script ones.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Policies by path prefix, in place of the public one. The admin calls no one: feed content in
+# post previews is shown as links, never loaded. The rich-text editor (Draftail) adds <style>
+# elements; nothing needs inline scripts or style attributes. The API docs (Swagger UI, from
+# django-ninja's own static files) need no more than 'self' and data: images. A response with
+# X-Frame-Options SAMEORIGIN (the admin's page previews) may be framed by the site itself.
+CONTENT_SECURITY_POLICY_PATHS: dict[str, dict[str, list[str]]] = {
+    "/admin/": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *CSP_EXTRA_MEDIA_HOSTS],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'", "'unsafe-inline'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+    "/api/v1/docs": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
