@@ -71,6 +71,12 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title or self.url
 
+    @classmethod
+    def trust_for_new(cls, partner) -> bool:
+        """A new feed starts as trusted as its partner: a trusted partner's feeds publish at once
+        (an editor may still change it per feed)."""
+        return partner.trusted
+
 
 class FetchLog(models.Model):
     """One fetch of a source, kept for a bounded history in the admin."""

@@ -90,6 +90,15 @@ class SourceFilterSet(WagtailFilterSet):
         fields = ["active", "trusted", "partner"]
 
 
+class SourceForm(PartnerScopedForm):
+    """Partner users do not see "trusted": their new feed starts as trusted as their partner."""
+
+    def save(self, commit=True):
+        if self.instance.pk is None and "trusted" not in self.fields:
+            self.instance.trusted = Source.trust_for_new(self.instance.partner)
+        return super().save(commit=commit)
+
+
 class SourceViewSet(PartnerScopedSnippetViewSet):
     """Feeds of each partner; partner users see only their own, only editors trust a feed."""
 
@@ -121,7 +130,7 @@ class SourceViewSet(PartnerScopedSnippetViewSet):
             FieldPanel("trusted", permission=MODERATE_ALL),
             FieldPanel("deactivated_reason", read_only=True),
         ],
-        base_form_class=PartnerScopedForm,
+        base_form_class=SourceForm,
     )
 
     def get_urlpatterns(self):

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from feeds.models import FetchLog, Source
 from feeds.wagtail_hooks import source_health
 from mediahub.models import PartnerLogEntry
-from tests.factories import SourceFactory
+from tests.factories import PartnerUserFactory, SourceFactory
 
 SOURCES = "/admin/snippets/feeds/source/"
 SECRET_URL = "https://elders.example/geheim.xml"
@@ -59,13 +59,21 @@ def test_create_with_forged_partner_saves_nothing(partner_client, other_partner)
     assert not Source.objects.exists()
 
 
-def test_only_editors_trust_a_source(partner_client, client, editor, partner):
-    partner_client.post(f"{SOURCES}add/", source_data(partner, trusted="on"))
+def test_only_editors_trust_a_source(client, editor, other_partner, partner):
+    client.force_login(PartnerUserFactory(partner=other_partner))
+    client.post(f"{SOURCES}add/", source_data(other_partner, trusted="on"))
     assert Source.objects.get().trusted is False
 
     client.force_login(editor)
     client.post(f"{SOURCES}add/", source_data(partner, url="https://b.example/", trusted="on"))
     assert Source.objects.get(url="https://b.example/").trusted is True
+
+
+def test_a_trusted_partners_new_feed_is_trusted(partner_client, partner):
+    assert partner.trusted
+    response = partner_client.post(f"{SOURCES}add/", source_data(partner))
+    assert response.status_code == 302
+    assert Source.objects.get().trusted is True
 
 
 def test_fetch_now_enqueues_the_source(partner_client, own_source, monkeypatch):

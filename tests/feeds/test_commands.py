@@ -13,15 +13,30 @@ from tests.feeds.documents import FIXTURES, rss
 pytestmark = pytest.mark.django_db
 
 
-def test_add_source(partner, capsys):
-    call_command("add_source", "https://omroep.example.nl/rss", "--partner", partner.slug)
+def test_add_source(other_partner, capsys):
+    call_command("add_source", "https://omroep.example.nl/rss", "--partner", other_partner.slug)
     source = Source.objects.get()
     assert (source.url, source.partner, source.trusted) == (
         "https://omroep.example.nl/rss",
-        partner,
+        other_partner,
         False,
     )
     assert "https://omroep.example.nl/rss" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("flag", "trusted"), [((), True), (("--no-trusted",), False), (("--trusted",), True)]
+)
+def test_a_trusted_partners_new_feed_is_trusted_unless_told(partner, flag, trusted):
+    call_command("add_source", "https://omroep.example.nl/rss", "--partner", partner.slug, *flag)
+    assert Source.objects.get().trusted is trusted
+
+
+def test_opml_feeds_start_as_trusted_as_their_partner(partner, tmp_path):
+    path = tmp_path / "feeds.opml"
+    path.write_bytes(OPML)
+    call_command("import_opml", str(path), "--partner", partner.slug)
+    assert set(Source.objects.values_list("trusted", flat=True)) == {True}
 
 
 @pytest.mark.parametrize(

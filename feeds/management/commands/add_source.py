@@ -1,3 +1,5 @@
+from argparse import BooleanOptionalAction
+
 from django.core.management.base import BaseCommand, CommandError
 
 from feeds.commands import get_partner, vet_url
@@ -11,7 +13,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("url")
         parser.add_argument("--partner", required=True, help="the partner's slug")
-        parser.add_argument("--trusted", action="store_true", help="publish without moderation")
+        parser.add_argument(
+            "--trusted",
+            action=BooleanOptionalAction,
+            default=None,
+            help="publish without moderation (default: as trusted as the partner)",
+        )
 
     def handle(self, *args, url, partner, trusted, **options):
         partner = get_partner(partner)
@@ -21,5 +28,7 @@ class Command(BaseCommand):
         vet_url(clean)
         if Source.objects.filter(url=clean).exists():
             raise CommandError(f"{clean} is already registered.")
+        if trusted is None:
+            trusted = Source.trust_for_new(partner)
         source = Source.objects.create(url=clean, partner=partner, trusted=trusted)
         self.stdout.write(f"Source {source.pk} added for {partner.name}: {clean}")

@@ -32,7 +32,12 @@ class Command(BaseCommand):
                 continue
             _, created = Source.objects.get_or_create(
                 url=outline.url,
-                defaults={"partner": partner, "title": outline.title, "site_url": outline.site_url},
+                defaults={
+                    "partner": partner,
+                    "title": outline.title,
+                    "site_url": outline.site_url,
+                    "trusted": Source.trust_for_new(partner),
+                },
             )
             added += created
             known += not created
