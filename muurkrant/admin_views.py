@@ -20,6 +20,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
 from muurkrant import moderation
 from muurkrant.models import Post
+from muurkrant.models.posts import language_choices
 from muurkrant.video import video_from_url
 
 
@@ -33,6 +34,10 @@ class PostAdminForm(PartnerScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stored_state = moderation.stored_state(self.instance)
+        if "language" in self.fields:
+            self.fields["language"].widget = forms.Select(
+                choices=language_choices(self.instance.language)
+            )
 
     def clean_video_url(self):
         url = self.cleaned_data["video_url"]
@@ -51,6 +56,8 @@ class PostAdminForm(PartnerScopedForm):
         actor = Post.Origin.EDITOR if self.user_moderates() else Post.Origin.PARTNER
         if post.pk is None:
             post.origin = actor
+        if "enclosure_url" in self.changed_data:
+            post.enclosure_type = ""  # follows the new file: guessed from its name when shown
         moderation.apply_change(post, self.stored_state, actor=actor, trusted=post.partner.trusted)
         saved = super().save(commit=commit)
         prior = self.stored_state and self.stored_state["status"]

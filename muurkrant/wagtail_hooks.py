@@ -77,7 +77,6 @@ class PostViewSet(PartnerScopedSnippetViewSet):
                     FieldPanel("video_url"),
                     FieldPanel("audio"),
                     FieldPanel("enclosure_url"),
-                    FieldPanel("enclosure_type"),
                 ],
                 heading=_("Video and audio"),
             ),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -21,6 +22,25 @@ from muurkrant.video import video_from_url
 
 _HREF = re.compile(r'href="([^"]*)"')
 # The fields residents see: title, texts, link and media (image, video, audio).
+# The languages partners post in, offered first in the admin; feeds may bring any other code.
+POST_LANGUAGES = ("nl", "en", "fy", "de", "fr", "pl", "tr", "ar", "uk", "es")
+
+
+def language_choices(current: str = "") -> list[tuple[str, str]]:
+    """The admin's language list, in each language's own name, keeping a code a feed brought."""
+    codes = list(POST_LANGUAGES)
+    if current and current not in codes:
+        codes.append(current)
+    choices = []
+    for code in codes:
+        try:
+            name = get_language_info(code)["name_local"]
+        except KeyError:
+            name = code
+        choices.append((code, name if code in POST_LANGUAGES else f"{name} ({code})"))
+    return choices
+
+
 VISIBLE_FIELDS = (
     "title", "summary", "body", "link", "image_id", "thumbnail_url", "video_url", "audio_id",
     "enclosure_url",

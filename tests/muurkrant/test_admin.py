@@ -257,3 +257,31 @@ def test_a_video_url_of_no_known_platform_is_refused_with_a_reason(partner_clien
     assert response.status_code == 200
     assert "video_url" in response.context["form"].errors
     assert not Post.objects.exists()
+
+
+def test_the_post_form_offers_languages_by_name_and_no_media_type(partner_client):
+    response = partner_client.get(f"{POSTS}add/")
+
+    html = response.content.decode()
+    assert '<option value="nl" selected>Nederlands</option>' in html
+    assert '<option value="fy">frysk</option>' in html
+    assert 'name="enclosure_type"' not in html
+
+
+def test_a_feeds_language_code_stays_selectable(partner_client, make_post):
+    post = make_post(language="nl-BE")
+
+    response = partner_client.get(f"{POSTS}edit/{post.pk}/")
+
+    assert '<option value="nl-BE" selected>Nederlands (nl-BE)</option>' in response.content.decode()
+
+
+def test_a_new_media_file_drops_the_old_type(partner_client, partner, make_post):
+    post = make_post(enclosure_url="https://rtv.example/a.ogg", enclosure_type="audio/ogg")
+
+    data = post_data(partner, title=post.title, enclosure_url="https://rtv.example/b.mp3")
+    response = partner_client.post(f"{POSTS}edit/{post.pk}/", data)
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.enclosure_url, post.enclosure_type) == ("https://rtv.example/b.mp3", "")
