@@ -122,7 +122,16 @@ class SourceViewSet(PartnerScopedSnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("partner", widget=forms.Select),
-            FieldPanel("url"),
+            FieldPanel(
+                "url",
+                help_text=gettext_lazy(
+                    "The address of an RSS, Atom or JSON feed, a podcast feed, or a YouTube, "
+                    "Vimeo or PeerTube channel, starting with https://. For example "
+                    "https://www.omroep.example/nieuws/rss or "
+                    "https://www.youtube.com/feeds/videos.xml?channel_id=… — the page of a site "
+                    "or channel itself does not work."
+                ),
+            ),
             FieldPanel("title"),
             FieldPanel("site_url"),
             FieldPanel("active"),

@@ -163,3 +163,10 @@ def test_a_source_edit_is_logged_with_its_partner(partner_client, own_source, pa
     assert response.status_code == 302
     entry = PartnerLogEntry.objects.for_instance(own_source).get(action="wagtail.edit")
     assert entry.partner == partner
+
+
+def test_the_add_form_says_which_addresses_work(partner_client):
+    response = partner_client.get(f"{SOURCES}add/")
+
+    assert response.status_code == 200
+    assert "youtube.com/feeds/videos.xml?channel_id=" in response.content.decode()
