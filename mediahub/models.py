@@ -1,6 +1,8 @@
 """The hub's core domain: people, the partners they publish for, and the site's own pages."""
 
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -15,7 +17,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry, BaseLogEntryManager, Page
 from wagtail.search import index
 
+from mediahub.fetch import is_public_address
 from mediahub.retention import LABELS
+from mediahub.sanitize import safe_url
 
 
 class User(AbstractUser):
@@ -31,6 +35,47 @@ class PartnerQuerySet(models.QuerySet):
         if user.is_superuser or user.has_perm("mediahub.moderate_all"):
             return self.all()
         return self.filter(memberships__user=user)
+
+    def on_air(self) -> "PartnerQuerySet":
+        """Active partners with a live stream, for the live page."""
+        return self.active().exclude(stream_url="")
+
+
+def _is_local_host(host: str) -> bool:
+    """A host a resident's browser would look for on their own network, not the internet."""
+    try:
+        return not is_public_address(ipaddress.ip_address(host))
+    except ValueError:
+        return "." not in host or host.endswith((".localhost", ".local", ".internal", ".lan"))
+
+
+def validate_stream_url(value: str) -> None:
+    """Residents' browsers play the stream: a web address they can reach, over https.
+
+    Local and http addresses are accepted only where private networks are (tests, the demo);
+    the public pages' security policy plays media from https addresses only.
+    """
+    url = safe_url(value)
+    if not url:
+        raise ValidationError(
+            _("Enter the stream's full web address, starting with https://."), code="invalid"
+        )
+    parts = urlsplit(url)
+    if settings.FEEDS_ALLOW_PRIVATE_NETWORKS:
+        return
+    if _is_local_host(parts.hostname or ""):
+        raise ValidationError(
+            _(
+                "This address is on a private network, so residents cannot reach it. "
+                "Enter the stream's public address."
+            ),
+            code="private",
+        )
+    if parts.scheme != "https":
+        raise ValidationError(
+            _("Browsers play streams on this site over https only: enter an https:// address."),
+            code="insecure",
+        )
 
 
 class Partner(index.Indexed, models.Model):
@@ -55,10 +100,33 @@ class Partner(index.Indexed, models.Model):
         _("trusted"), default=False, help_text=_("Posts are published without moderation.")
     )
     active = models.BooleanField(_("active"), default=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Shown on your public page.")
+    )
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(
         _("contact e-mail"), blank=True, help_text=_("Receives moderation notices.")
+    )
+    public_email = models.EmailField(
+        _("public e-mail"), blank=True, help_text=_("For residents: shown on your public page.")
+    )
+    phone = models.CharField(
+        _("public phone number"), max_length=30, blank=True, help_text=_("Shown on your page.")
+    )
+    channels = models.TextField(
+        _("channels and frequencies"),
+        blank=True,
+        help_text=_("Where to tune in, one per line, e.g. “FM 105.3” or “Cable channel 42”."),
+    )
+    stream_url = models.CharField(
+        _("live stream"),
+        max_length=500,
+        blank=True,
+        validators=[validate_stream_url],
+        help_text=_(
+            "The https:// address of your live radio or TV stream (Icecast, MP3/AAC or HLS), "
+            "if you have one; residents can listen on your page and on the live page."
+        ),
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -83,14 +151,18 @@ class Partner(index.Indexed, models.Model):
 
     panels = [
         FieldPanel("name"),
-        FieldPanel("slug"),
+        FieldPanel("slug", permission="mediahub.moderate_all"),
         FieldPanel("kind"),
         FieldPanel("trusted", permission="mediahub.moderate_all"),
         FieldPanel("active", permission="mediahub.moderate_all"),
+        FieldPanel("logo"),
         FieldPanel("description"),
         FieldPanel("website"),
+        FieldPanel("public_email"),
+        FieldPanel("phone"),
+        FieldPanel("channels"),
+        FieldPanel("stream_url"),
         FieldPanel("contact_email"),
-        FieldPanel("logo"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -102,6 +174,20 @@ class Partner(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def stream_link(self) -> str:
+        """The live stream's address as the page may show it ("" for none)."""
+        return safe_url(self.stream_url)
+
+    @property
+    def stream_host(self) -> str:
+        """Named on the play button: residents know whose server they contact."""
+        return urlsplit(self.stream_link).hostname or ""
+
+    @property
+    def channel_list(self) -> list[str]:
+        return [line.strip() for line in self.channels.splitlines() if line.strip()]
 
 
 class Membership(models.Model):

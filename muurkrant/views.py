@@ -1,4 +1,4 @@
-"""The resident's side of the wall: the wall itself, a post, reporting a post, a partner's page."""
+"""The resident's side of the wall: the wall, a post, reporting a post, the partners and live."""
 
 import hashlib
 import re
@@ -104,6 +104,25 @@ def report(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> Htt
     if form.is_bound:
         response.status_code = 400
     return response
+
+
+def partner_directory(request: HttpRequest) -> HttpResponse:
+    """Every active partner, grouped by kind in the order the kinds are defined."""
+    partners = list(
+        Partner.objects.active().select_related("logo").prefetch_related("logo__renditions")
+    )
+    groups = [
+        (kind, label, members)
+        for kind, label in Partner.Kind.choices
+        if (members := [partner for partner in partners if partner.kind == kind])
+    ]
+    return TemplateResponse(request, "muurkrant/partner_directory.html", {"groups": groups})
+
+
+def live(request: HttpRequest) -> HttpResponse:
+    """Every partner with a live stream; nothing is loaded from a stream until play."""
+    partners = Partner.objects.on_air().select_related("logo").prefetch_related("logo__renditions")
+    return TemplateResponse(request, "muurkrant/live_page.html", {"partners": partners})
 
 
 def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
