@@ -45,6 +45,7 @@ def test_resident_pages_have_no_wcag_violations(page, axe_violations, wall_posts
         wall_posts["video"].get_absolute_url(),
         f"{wall_posts['article'].get_absolute_url()}melden/",
         f"/partners/{Partner.objects.get().slug}/",
+        "/partners/",
     ):
         assert_accessible(page, axe_violations, url)
 
@@ -64,6 +65,25 @@ def test_the_about_page_and_statements_have_no_wcag_violations(page, axe_violati
         page.get_by_role("button", name="English").click()
         page.wait_for_selector('html[lang="en"]')
     for url in ("/over/", "/privacy/", "/toegankelijkheid/"):
+        assert page.goto(url).status == 200
+        assert page.locator("html").get_attribute("lang") == language
+        violations = axe_violations()
+        assert violations == [], f"{url} ({language}):\n{describe_violations(violations)}"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_partner_directory_and_live_page_have_no_wcag_violations(
+    page, axe_violations, wall_posts, other_partner, language
+):
+    partner = Partner.objects.get(slug="rtv-test")
+    partner.channels = "FM 105.3\nKabel kanaal 42"
+    partner.stream_url = "https://stream.rtv-test.example/live.mp3"
+    partner.save()
+    page.goto("/partners/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_selector('html[lang="en"]')
+    for url in ("/partners/", "/live/", f"/partners/{partner.slug}/"):
         assert page.goto(url).status == 200
         assert page.locator("html").get_attribute("lang") == language
         violations = axe_violations()

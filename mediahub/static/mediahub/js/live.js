@@ -25,7 +25,9 @@
         link.textContent = facade.href;
         note.appendChild(document.createTextNode(" "));
         note.appendChild(link);
+        var hadFocus = document.activeElement === audio;
         player.replaceChild(note, audio);
+        if (hadFocus) link.focus();
       });
       audio.src = player.dataset.streamUrl;
       player.replaceChild(audio, facade);
