@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images import get_image_model
@@ -24,6 +25,7 @@ from mediahub.permissions import (
     ModeratorsOnlyPermissionPolicy,
     PartnerCollectionPermissionPolicy,
     PartnerPermissionPolicy,
+    PartnerScopedForm,
     PartnerScopedSnippetViewSet,
     ScopedDeleteBulkAction,
 )
@@ -51,13 +53,15 @@ register_permission_policy(
 
 
 class PartnerViewSet(PartnerScopedSnippetViewSet):
-    """Editors manage all partners; a partner user sees and edits only their own profile."""
+    """Editors manage all partners; a partner user sees and edits only their own profile
+    (never its slug, trust or activity), with a logo from their own media only."""
 
     model = Partner
     icon = "group"
     list_display = ["name", "kind", "trusted", "active"]
     list_filter = ["kind", "trusted", "active"]
     copy_view_enabled = False
+    edit_handler = ObjectList(Partner.panels, base_form_class=PartnerScopedForm)
 
 
 class MembershipViewSet(SnippetViewSet):

@@ -181,6 +181,9 @@ def test_a_partner_user_edits_their_profile_but_not_trust_activity_or_slug(
     partner_client, partner, other_partner
 ):
     Partner.objects.filter(pk=partner.pk).update(trusted=False)
+    form = soup(partner_client.get(f"{PARTNERS_ADMIN}edit/{partner.pk}/"))
+    assert form.find(attrs={"name": "stream_url"}) and form.find(attrs={"name": "channels"})
+    assert not form.find(attrs={"name": "trusted"}) and not form.find(attrs={"name": "slug"})
 
     own = partner_client.post(
         f"{PARTNERS_ADMIN}edit/{partner.pk}/",
@@ -228,3 +231,25 @@ def test_an_editor_sets_trust_and_slug(client, editor, partner):
 
     partner.refresh_from_db()
     assert (partner.trusted, partner.slug) == (False, "rtv-test-nieuw")
+
+
+def test_a_partner_user_cannot_take_another_partners_image_as_logo(
+    partner_client, partner, other_partner, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    own_image = ImageFactory(partner=partner)
+    foreign_image = ImageFactory(partner=other_partner)
+
+    refused = partner_client.post(
+        f"{PARTNERS_ADMIN}edit/{partner.pk}/", profile_form(partner, logo=foreign_image.pk)
+    )
+    partner.refresh_from_db()
+    logo_after_refusal = partner.logo_id
+    accepted = partner_client.post(
+        f"{PARTNERS_ADMIN}edit/{partner.pk}/", profile_form(partner, logo=own_image.pk)
+    )
+
+    assert (refused.status_code, logo_after_refusal) == (200, None)
+    assert accepted.status_code == 302
+    partner.refresh_from_db()
+    assert partner.logo == own_image
