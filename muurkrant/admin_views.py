@@ -202,7 +202,24 @@ class ModerateView(ModeratorRequiredMixin, View):
             return redirect(review_url)
         act(post, request.user, form.cleaned_data)
         messages.success(request, DONE_MESSAGES[decision] % {"title": post.title})
+        if request.POST.get("then") == "next":
+            following = next_pending(post)
+            if following is None:
+                messages.info(request, _("No more posts are waiting after this one."))
+                return redirect("wagtailsnippets_muurkrant_post:moderation")
+            return redirect("wagtailsnippets_muurkrant_post:inspect", following)
         return redirect(get_valid_next_url_from_request(request) or review_url)
+
+
+def next_pending(post: Post) -> int | None:
+    """The id of the post waiting after this one in the queue's order (oldest first), if any."""
+    return (
+        Post.objects.filter(status=Post.Status.PENDING)
+        .filter(Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.id))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 class ModerationBulkAction(SnippetBulkAction):
