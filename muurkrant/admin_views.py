@@ -7,6 +7,7 @@ from django.db.models import Case, IntegerField, Q, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -18,7 +19,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views import snippets as snippet_views
 
 from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
-from muurkrant import moderation
+from muurkrant import moderation, queue
 from muurkrant.models import Post
 from muurkrant.models.posts import language_choices
 from muurkrant.video import video_from_url
@@ -79,6 +80,13 @@ class ModerationQueueView(ModeratorRequiredMixin, snippet_views.IndexView):
     """Posts awaiting a decision, oldest first, then published posts with open abuse reports."""
 
     page_title = _("Moderation queue")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        waiting = queue.waiting()
+        context["waiting"] = waiting
+        context["waiting_for"] = timesince(waiting.oldest, depth=1) if waiting.oldest else ""
+        return context
 
     def get_base_queryset(self):
         return (

@@ -136,11 +136,14 @@ class PostViewSet(PartnerScopedSnippetViewSet):
     def moderation_view(self):
         return self.construct_view(
             ModerationQueueView,
-            **self.get_index_view_kwargs(
-                index_url_name=self.get_url_name("moderation"),
-                index_results_url_name=self.get_url_name("moderation_results"),
-                filterset_class=None,
-            ),
+            **{
+                **self.get_index_view_kwargs(
+                    index_url_name=self.get_url_name("moderation"),
+                    index_results_url_name=self.get_url_name("moderation_results"),
+                    filterset_class=None,
+                ),
+                "template_name": "muurkrant/admin/moderation_queue.html",
+            },
         )
 
     @property
