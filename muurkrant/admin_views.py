@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin.compare import diff_text
+from wagtail.admin.panels import Panel
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views import snippets as snippet_views
 
+from mediahub.models import PartnerLogEntry
 from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
 from muurkrant import moderation, queue
 from muurkrant.models import Post
@@ -65,6 +67,29 @@ class PostAdminForm(PartnerScopedForm):
         if commit and prior == Post.Status.PENDING and post.status == Post.Status.PUBLISHED:
             log(post, moderation.APPROVE, user=self.for_user, data={"by_edit": True})
         return saved
+
+
+class RejectionPanel(Panel):
+    """At the top of a rejected post's form: why the editors refused it, who did and when."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "muurkrant/admin/rejection_panel.html"
+
+        def is_shown(self) -> bool:
+            post = self.instance
+            return bool(post.pk and post.status == Post.Status.REJECTED and post.rejection_reason)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["rejection"] = (
+                PartnerLogEntry.objects.for_instance(self.instance)
+                .filter(action=moderation.REJECT)
+                .select_related("user")
+                .order_by("-timestamp", "-id")
+                .first()
+            )
+            context["for_partner"] = not can_moderate(self.request.user)
+            return context
 
 
 class ModeratorRequiredMixin:

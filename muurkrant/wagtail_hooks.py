@@ -36,6 +36,7 @@ from muurkrant.admin_views import (
     PostAdminForm,
     PostInspectView,
     RejectBulkAction,
+    RejectionPanel,
 )
 from muurkrant.models import PartnerToken, Post, Wijk
 from muurkrant.tokens_admin import PartnerTokenPermissionPolicy, PartnerTokenViewSet
@@ -93,6 +94,7 @@ class PostViewSet(PartnerScopedSnippetViewSet):
     inspect_view_class = PostInspectView
     edit_handler = ObjectList(
         [
+            RejectionPanel(heading=_("Rejected")),
             FieldPanel("title"),
             FieldPanel("partner", widget=forms.Select),
             FieldPanel("kind"),

@@ -187,8 +187,9 @@ def test_partner_user_sees_the_rejection_reason_on_the_edit_page(
 
     page = english_partner_client.get(f"{POSTS}edit/{post.pk}/").content.decode()
 
-    assert "Rejected by the editors" in page
+    assert "Rejected by the editors (redacteur, " in page
     assert "Geen bron vermeld" in page
+    assert "the editors will look at it again" in page
 
 
 def test_no_rejection_panel_on_a_post_that_was_not_rejected(english_partner_client, make_post):
