@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Min
 
 from mediahub.permissions import can_moderate, partner_ids_for
@@ -60,7 +59,7 @@ def waiting_for(user) -> Waiting:
 def forget_waiting(**kwargs) -> None:
     """A receiver for any write to posts: the next admin page counts again.
 
-    Forgotten again at commit, in case another request counted before the write was visible.
+    A request counting between the write and its commit caches the old figure for at most
+    CACHE_SECONDS.
     """
     cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
