@@ -7,18 +7,21 @@ from django.db.models import Case, IntegerField, Q, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin.compare import diff_text
+from wagtail.admin.panels import Panel
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views import snippets as snippet_views
 
+from mediahub.models import PartnerLogEntry
 from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
-from muurkrant import moderation
+from muurkrant import moderation, queue
 from muurkrant.models import Post
 from muurkrant.models.posts import language_choices
 from muurkrant.video import video_from_url
@@ -66,6 +69,29 @@ class PostAdminForm(PartnerScopedForm):
         return saved
 
 
+class RejectionPanel(Panel):
+    """At the top of a rejected post's form: why the editors refused it, who did and when."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "muurkrant/admin/rejection_panel.html"
+
+        def is_shown(self) -> bool:
+            post = self.instance
+            return bool(post.pk and post.status == Post.Status.REJECTED and post.rejection_reason)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["rejection"] = (
+                PartnerLogEntry.objects.for_instance(self.instance)
+                .filter(action=moderation.REJECT)
+                .select_related("user")
+                .order_by("-timestamp", "-id")
+                .first()
+            )
+            context["for_partner"] = not can_moderate(self.request.user)
+            return context
+
+
 class ModeratorRequiredMixin:
     """Moderation is for editors only, whatever model permissions a user holds."""
 
@@ -79,6 +105,13 @@ class ModerationQueueView(ModeratorRequiredMixin, snippet_views.IndexView):
     """Posts awaiting a decision, oldest first, then published posts with open abuse reports."""
 
     page_title = _("Moderation queue")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        waiting = queue.waiting()
+        context["waiting"] = waiting
+        context["waiting_for"] = timesince(waiting.oldest, depth=1) if waiting.oldest else ""
+        return context
 
     def get_base_queryset(self):
         return (
@@ -202,7 +235,24 @@ class ModerateView(ModeratorRequiredMixin, View):
             return redirect(review_url)
         act(post, request.user, form.cleaned_data)
         messages.success(request, DONE_MESSAGES[decision] % {"title": post.title})
+        if request.POST.get("then") == "next":
+            following = next_pending(post)
+            if following is None:
+                messages.info(request, _("No more posts are waiting after this one."))
+                return redirect("wagtailsnippets_muurkrant_post:moderation")
+            return redirect("wagtailsnippets_muurkrant_post:inspect", following)
         return redirect(get_valid_next_url_from_request(request) or review_url)
+
+
+def next_pending(post: Post) -> int | None:
+    """The id of the post waiting after this one in the queue's order (oldest first), if any."""
+    return (
+        Post.objects.filter(status=Post.Status.PENDING)
+        .filter(Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.id))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 class ModerationBulkAction(SnippetBulkAction):

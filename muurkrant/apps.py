@@ -13,7 +13,7 @@ class MuurkrantConfig(AppConfig):
         from wagtail.signals import page_published, post_page_move
 
         from mediahub import retention
-        from muurkrant import models, moderation
+        from muurkrant import models, moderation, queue, signals
 
         # Where the wall lives changes only with the page tree or the sites.
         for signal in (page_published, post_page_move):
@@ -26,6 +26,10 @@ class MuurkrantConfig(AppConfig):
             signal.connect(
                 models.forget_wall_path, sender=sender, dispatch_uid="muurkrant.forget_wall_path"
             )
+        # The pending count in the admin menu is recounted after any write to posts.
+        for signal in (post_save, post_delete):
+            signal.connect(queue.forget_waiting, sender=models.Post, dispatch_uid="muurkrant.queue")
+        signals.posts_changed.connect(queue.forget_waiting, dispatch_uid="muurkrant.queue")
         request_started.connect(models.start_request_memo, dispatch_uid="muurkrant.request_memo")
         request_finished.connect(models.end_request_memo, dispatch_uid="muurkrant.request_memo")
         retention.register_deletion("abuse_reports", moderation.handled_reports_older_than)

@@ -7,6 +7,7 @@ Apps built on muurkrant add their own items to it through the hook named in MENU
 import django_filters
 from django import forms
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -27,7 +28,7 @@ from mediahub.permissions import (
     partners_of_request,
 )
 from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
-from muurkrant import moderation
+from muurkrant import moderation, queue
 from muurkrant.admin_views import (
     ApproveBulkAction,
     ModerateView,
@@ -35,6 +36,7 @@ from muurkrant.admin_views import (
     PostAdminForm,
     PostInspectView,
     RejectBulkAction,
+    RejectionPanel,
 )
 from muurkrant.models import PartnerToken, Post, Wijk
 from muurkrant.tokens_admin import PartnerTokenPermissionPolicy, PartnerTokenViewSet
@@ -53,6 +55,33 @@ class PostFilterSet(WagtailFilterSet):
         fields = ["status", "kind", "partner", "origin"]
 
 
+def with_count(label: str, count: int) -> str:
+    """A menu label with the number of posts waiting, when any do."""
+    return f"{label} ({count})" if count else label
+
+
+class ModeratorMenuItem(MenuItem):
+    """The moderation queue, for editors, with the number of posts waiting in its label."""
+
+    def is_shown(self, request):
+        return can_moderate(request.user)
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        component.label = with_count(self.label, queue.waiting().count)
+        return component
+
+
+class OwnPendingCountMixin:
+    """For the Posts menu item: a partner user sees how many of their own posts wait."""
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        if not can_moderate(request.user):
+            component.label = with_count(self.label, queue.waiting_for(request.user).count)
+        return component
+
+
 class PostViewSet(PartnerScopedSnippetViewSet):
     """Posts, each partner user seeing only their own; editors see and moderate all."""
 
@@ -65,6 +94,7 @@ class PostViewSet(PartnerScopedSnippetViewSet):
     inspect_view_class = PostInspectView
     edit_handler = ObjectList(
         [
+            RejectionPanel(heading=_("Rejected")),
             FieldPanel("title"),
             FieldPanel("partner", widget=forms.Select),
             FieldPanel("kind"),
@@ -100,15 +130,22 @@ class PostViewSet(PartnerScopedSnippetViewSet):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("partner")
 
+    @cached_property
+    def menu_item_class(self):
+        return type("PostMenuItem", (OwnPendingCountMixin, super().menu_item_class), {})
+
     @property
     def moderation_view(self):
         return self.construct_view(
             ModerationQueueView,
-            **self.get_index_view_kwargs(
-                index_url_name=self.get_url_name("moderation"),
-                index_results_url_name=self.get_url_name("moderation_results"),
-                filterset_class=None,
-            ),
+            **{
+                **self.get_index_view_kwargs(
+                    index_url_name=self.get_url_name("moderation"),
+                    index_results_url_name=self.get_url_name("moderation_results"),
+                    filterset_class=None,
+                ),
+                "template_name": "muurkrant/admin/moderation_queue.html",
+            },
         )
 
     @property
@@ -136,11 +173,6 @@ class WijkViewSet(SnippetViewSet):
     model = Wijk
     icon = "site"
     list_display = ["name", "slug"]
-
-
-class ModeratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_moderate(request.user)
 
 
 class MuurkrantViewSetGroup(SnippetViewSetGroup):
