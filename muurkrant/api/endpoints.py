@@ -20,6 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
 from wagtail.log_actions import log
 
+from mediahub.audio import AudioRejected, AudioTooLarge, audio_type, import_audio
 from mediahub.fetch import FetchError
 from mediahub.images import ImageRejected, fetch_image, import_image
 from mediahub.models import Partner
@@ -151,6 +152,36 @@ def _image(request: HttpRequest, image_url: str, alt: str, title: str):
         raise _invalid("image_url", f"The image could not be used: {exc}") from exc
 
 
+def _needs_audio(kind: str, has_audio: bool) -> None:
+    """An audio post always has something to play: checked before any file is stored."""
+    if kind == Post.Kind.AUDIO and not has_audio:
+        raise _invalid(
+            "audio",
+            "An audio post needs something to play: upload `audio` or send audio_url.",
+            where="",
+        )
+
+
+def _set_audio(request: HttpRequest, post: Post, upload, audio_url: str) -> None:
+    """Give the post the uploaded file (stored in the partner's collection) or the URL; or none."""
+    if upload is not None and audio_url:
+        raise _invalid("audio_url", "Send an audio file or audio_url, not both.")
+    document = None
+    if upload is not None:
+        try:
+            document = import_audio(
+                upload, title=post.title, filename_hint=upload.name or "", partner=post.partner
+            )
+        except AudioTooLarge as exc:
+            raise HttpError(413, str(exc)) from exc
+        except AudioRejected as exc:
+            raise _invalid("audio", str(exc), where="") from exc
+    post.audio = document
+    post.enclosure_url = audio_url
+    post.enclosure_type = audio_type(audio_url) if audio_url else ""
+    post.enclosure_length = post.duration_seconds = None
+
+
 # --- endpoints --------------------------------------------------------------------------
 
 _POST_BODY_DOC = {
@@ -163,7 +194,15 @@ _POST_BODY_DOC = {
                         {"$ref": "#/components/schemas/PostIn"},
                         {
                             "type": "object",
-                            "properties": {"image": {"type": "string", "format": "binary"}},
+                            "properties": {
+                                "image": {"type": "string", "format": "binary"},
+                                "audio": {
+                                    "type": "string",
+                                    "format": "binary",
+                                    "description": "MP3, AAC, M4A, Ogg/Opus or WAV; "
+                                    "at most API_MAX_AUDIO_BYTES (default 100 MB).",
+                                },
+                            },
                         },
                     ]
                 }
@@ -182,18 +221,28 @@ _POST_BODY_DOC = {
 )
 def create_post(request: HttpRequest, payload: PostIn) -> HttpResponse:
     """Published at once for a trusted partner unless a moderation keyword matches; else pending."""
-    upload = request.FILES.get("image")
-    return _respond(request, fingerprint(payload, upload), lambda: _create_post(request, payload))
+    return _respond(
+        request, fingerprint(payload, request.FILES), lambda: _create_post(request, payload)
+    )
 
 
 def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, Any]]:
     partner: Partner = request.auth.partner
     wijken = _wijken(payload.wijken)
+    audio_upload = request.FILES.get("audio")
+    kind = payload.kind or (
+        Post.Kind.VIDEO
+        if payload.video_url
+        else Post.Kind.AUDIO
+        if audio_upload or payload.audio_url
+        else Post.Kind.ARTICLE
+    )
+    _needs_audio(kind, audio_upload is not None or bool(payload.audio_url))
     image = _image(request, payload.image_url, payload.image_alt, payload.title)
     post = Post(
         partner=partner,
         origin=Post.Origin.PARTNER,
-        kind=payload.kind or (Post.Kind.VIDEO if payload.video_url else Post.Kind.ARTICLE),
+        kind=kind,
         title=payload.title,
         summary=payload.summary,
         body=payload.body,
@@ -203,6 +252,8 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
         image_alt=payload.image_alt if image else "",
         video_url=payload.video_url,
     )
+    if audio_upload or payload.audio_url:
+        _set_audio(request, post, audio_upload, payload.audio_url)
     apply_change(post, None, actor=Post.Origin.PARTNER, trusted=partner.trusted)
     post.tags.set(payload.tags)
     post.wijken.set(wijken)
@@ -224,7 +275,7 @@ def list_posts(request: HttpRequest, status: Post.Status | None = None):
 
 def _for_listing(posts):
     return (
-        posts.select_related("partner", "image")
+        posts.select_related("partner", "image", "audio")
         .prefetch_related("tags", "wijken")
         .order_by("-published_at", "-id")
     )
@@ -264,8 +315,15 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
     elif post.image and not alt:
         raise _invalid("image_alt", "Describe the image for people who cannot see it.")
     post.image_alt = alt
+    audio_url = changes.pop("audio_url", None)
     for field, value in changes.items():
         setattr(post, field, value)
+    if audio_url is None:
+        _needs_audio(post.kind, bool(post.audio_id or post.enclosure_url))
+    else:
+        _needs_audio(post.kind, bool(audio_url))
+    if audio_url is not None:
+        _set_audio(request, post, None, audio_url)
     apply_change(post, before, actor=Post.Origin.PARTNER, trusted=post.partner.trusted)
     with transaction.atomic():
         post.save()
