@@ -27,8 +27,8 @@ from mediahub.models import Partner
 from muurkrant import takeover
 from muurkrant.api.auth import PartnerTokenAuth, RateLimited
 from muurkrant.api.idempotency import fingerprint, run_once
+from muurkrant.api.openapi import POST_BODY, TAGS, documented
 from muurkrant.api.schemas import (
-    Error,
     Kind,
     PoolPostOut,
     PostCreated,
@@ -68,6 +68,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=PartnerTokenAuth(),
     parser=_JSONOrFormParser(),
+    openapi_extra={"tags": TAGS},
 )
 
 
@@ -184,40 +185,12 @@ def _set_audio(request: HttpRequest, post: Post, upload, audio_url: str) -> None
 
 # --- endpoints --------------------------------------------------------------------------
 
-_POST_BODY_DOC = {
-    "requestBody": {
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/PostIn"}},
-            "multipart/form-data": {
-                "schema": {
-                    "allOf": [
-                        {"$ref": "#/components/schemas/PostIn"},
-                        {
-                            "type": "object",
-                            "properties": {
-                                "image": {"type": "string", "format": "binary"},
-                                "audio": {
-                                    "type": "string",
-                                    "format": "binary",
-                                    "description": "MP3, AAC, M4A, Ogg/Opus or WAV; "
-                                    "at most API_MAX_AUDIO_BYTES (default 100 MB).",
-                                },
-                            },
-                        },
-                    ]
-                }
-            },
-        },
-        "required": True,
-    }
-}
-
 
 @api.post(
     "/posts",
-    response={201: PostCreated, 401: Error, 422: Error, 429: Error},
     summary="Create a post",
-    openapi_extra=_POST_BODY_DOC,
+    tags=["posts"],
+    **documented({201: PostCreated}, 409, 413, 422, write=True, body=POST_BODY),
 )
 def create_post(request: HttpRequest, payload: PostIn) -> HttpResponse:
     """Published at once for a trusted partner unless a moderation keyword matches; else pending."""
@@ -263,7 +236,9 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
     return 201, created_body(request, post)
 
 
-@api.get("/posts", response=list[PostOut], summary="List own posts")
+@api.get(
+    "/posts", summary="List own posts", tags=["posts"], **documented({200: list[PostOut]}, 422)
+)
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_posts(request: HttpRequest, status: Post.Status | None = None):
     """Your own posts, newest first, whatever their moderation status; filter with ?status=."""
@@ -281,15 +256,18 @@ def _for_listing(posts):
     )
 
 
-@api.get("/posts/{post_id}", response={200: PostOut, 404: Error}, summary="Get an own post")
+@api.get(
+    "/posts/{post_id}", summary="Get an own post", tags=["posts"], **documented({200: PostOut}, 404)
+)
 def get_post(request: HttpRequest, post_id: int):
     return get_object_or_404(_for_listing(_own_posts(request)), pk=post_id)
 
 
 @api.patch(
     "/posts/{post_id}",
-    response={200: PostOut, 404: Error, 422: Error},
     summary="Change an own post",
+    tags=["posts"],
+    **documented({200: PostOut}, 404, 409, 413, 415, 422, write=True),
 )
 def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> HttpResponse:
     """A published post of an untrusted partner goes back to moderation; so does a rejected one."""
@@ -331,7 +309,9 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
     return 200, dump_post(request, post)
 
 
-@api.delete("/posts/{post_id}", response={204: None, 404: Error}, summary="Delete an own post")
+@api.delete(
+    "/posts/{post_id}", summary="Delete an own post", tags=["posts"], **documented({204: None}, 404)
+)
 def delete_post(request: HttpRequest, post_id: int):
     post = get_object_or_404(_own_posts(request), pk=post_id)
     with transaction.atomic():
@@ -340,7 +320,12 @@ def delete_post(request: HttpRequest, post_id: int):
     return Status(204, None)
 
 
-@api.get("/pool", response=list[PoolPostOut], summary="Browse everyone's published posts")
+@api.get(
+    "/pool",
+    summary="Browse everyone's published posts",
+    tags=["pool"],
+    **documented({200: list[PoolPostOut]}, 422),
+)
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def pool(
     request: HttpRequest,
@@ -361,8 +346,9 @@ def pool(
 
 @api.post(
     "/pool/{post_id}/takeover",
-    response={201: PostCreated, 404: Error, 422: Error},
     summary="Take over another partner's published post",
+    tags=["pool"],
+    **documented({201: PostCreated}, 404, 409, 422, write=True),
 )
 def take_over(request: HttpRequest, post_id: int) -> HttpResponse:
     """Copy the post as your own, with a line and link crediting the original partner."""
@@ -380,7 +366,12 @@ def _take_over(request: HttpRequest, original: Post) -> tuple[int, dict[str, Any
     return 201, created_body(request, post)
 
 
-@api.get("/wijken", response=list[WijkOut], summary="The city's wijken (neighbourhoods)")
+@api.get(
+    "/wijken",
+    summary="The city's wijken (neighbourhoods)",
+    tags=["wijken"],
+    **documented({200: list[WijkOut]}),
+)
 def wijken(request: HttpRequest):
     return Wijk.objects.all()
 

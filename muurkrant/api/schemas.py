@@ -215,7 +215,23 @@ class WijkOut(Schema):
 
 
 class Error(Schema):
-    detail: Any
+    """Every refusal but a validation error: a sentence a partner can read."""
+
+    detail: str
+
+
+class FieldError(Schema):
+    type: str
+    loc: list[str | int] = Field(description='Where: e.g. ["body", "payload", "title"].')
+    msg: str
+    ctx: dict[str, Any] | None = Field(None, description="Details of some checks, e.g. `expected`.")
+
+
+class Invalid(Schema):
+    """422: the fields that were wrong, each named in `loc`; or one sentence, for a request that
+    cannot be taken as it is (an Idempotency-Key used for another request, a refused takeover)."""
+
+    detail: list[FieldError] | str
 
 
 def created_body(request: HttpRequest, post: Post) -> dict[str, Any]:
