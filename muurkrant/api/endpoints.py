@@ -27,7 +27,7 @@ from mediahub.models import Partner
 from muurkrant import takeover
 from muurkrant.api.auth import PartnerTokenAuth, RateLimited
 from muurkrant.api.idempotency import fingerprint, run_once
-from muurkrant.api.openapi import POST_BODY, TAGS, documented
+from muurkrant.api.openapi import TAGS, documented, request_body
 from muurkrant.api.schemas import (
     Kind,
     PoolPostOut,
@@ -47,15 +47,28 @@ _LIST_FIELDS = frozenset({"tags", "wijken"})
 
 
 class _JSONOrFormParser(Parser):
-    """JSON bodies, and multipart forms (a post with an image file) read into the same shape."""
+    """JSON bodies, and multipart forms (a post with image or audio files) read the same way."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         if request.content_type == "multipart/form-data":
+            if request.method != "POST":
+                _load_form(request)
             return {
                 key: request.POST.getlist(key) if key in _LIST_FIELDS else request.POST[key]
                 for key in request.POST
             }
         return super().parse_body(request)
+
+
+def _load_form(request: HttpRequest) -> None:
+    """Django reads the form and files of a POST only: a PATCH with a new file is read the same
+    way, as ninja's fix_request_files_middleware does, but for this API alone."""
+    method = request.method
+    request.method = request.META["REQUEST_METHOD"] = "POST"
+    try:
+        request._load_post_and_files()
+    finally:
+        request.method = request.META["REQUEST_METHOD"] = method
 
 
 api = NinjaAPI(
@@ -190,7 +203,7 @@ def _set_audio(request: HttpRequest, post: Post, upload, audio_url: str) -> None
     "/posts",
     summary="Create a post",
     tags=["posts"],
-    **documented({201: PostCreated}, 409, 413, 422, write=True, body=POST_BODY),
+    **documented({201: PostCreated}, 409, 413, 422, write=True, body=request_body("PostIn")),
 )
 def create_post(request: HttpRequest, payload: PostIn) -> HttpResponse:
     """Published at once for a trusted partner unless a moderation keyword matches; else pending."""
@@ -267,14 +280,14 @@ def get_post(request: HttpRequest, post_id: int):
     "/posts/{post_id}",
     summary="Change an own post",
     tags=["posts"],
-    **documented({200: PostOut}, 404, 409, 413, 415, 422, write=True),
+    **documented({200: PostOut}, 404, 409, 413, 422, write=True, body=request_body("PostPatch")),
 )
 def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> HttpResponse:
     """A published post of an untrusted partner goes back to moderation; so does a rejected one."""
-    if request.content_type == "multipart/form-data":  # Django reads forms of POST only
-        raise HttpError(415, "Send changes as JSON; images by image_url.")
     post = get_object_or_404(_own_posts(request), pk=post_id)
-    return _respond(request, fingerprint(payload), lambda: _update_post(request, post, payload))
+    return _respond(
+        request, fingerprint(payload, request.FILES), lambda: _update_post(request, post, payload)
+    )
 
 
 def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[int, dict]:
@@ -284,24 +297,25 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
         post.wijken.set(_wijken(changes.pop("wijken")))
     if "tags" in changes:
         post.tags.set(changes.pop("tags"))
-    image_url = changes.pop("image_url", None)
+    image_url, audio_url = changes.pop("image_url", None), changes.pop("audio_url", None)
     alt = changes.pop("image_alt", post.image_alt)
-    if image_url == "":
+    for field, value in changes.items():
+        setattr(post, field, value)
+    audio_upload = request.FILES.get("audio")
+    new_audio = audio_upload is not None or audio_url is not None
+    _needs_audio(
+        post.kind,
+        bool(audio_upload or audio_url) if new_audio else bool(post.audio_id or post.enclosure_url),
+    )
+    if "image" in request.FILES or image_url:
+        post.image = _image(request, image_url or "", alt, post.title)
+    elif image_url == "":
         post.image, alt = None, ""
-    elif image_url:
-        post.image = _image(request, image_url, alt, changes.get("title", post.title))
     elif post.image and not alt:
         raise _invalid("image_alt", "Describe the image for people who cannot see it.")
     post.image_alt = alt
-    audio_url = changes.pop("audio_url", None)
-    for field, value in changes.items():
-        setattr(post, field, value)
-    if audio_url is None:
-        _needs_audio(post.kind, bool(post.audio_id or post.enclosure_url))
-    else:
-        _needs_audio(post.kind, bool(audio_url))
-    if audio_url is not None:
-        _set_audio(request, post, None, audio_url)
+    if new_audio:
+        _set_audio(request, post, audio_upload, audio_url or "")
     apply_change(post, before, actor=Post.Origin.PARTNER, trusted=post.partner.trusted)
     with transaction.atomic():
         post.save()

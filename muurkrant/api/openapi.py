@@ -34,32 +34,28 @@ IDEMPOTENCY_KEY = {
     "answer (for 24 hours) instead of doing the work twice.",
 }
 
-# A post is JSON, or a form with its image and audio files.
-POST_BODY = {
-    "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/PostIn"}},
-        "multipart/form-data": {
-            "schema": {
-                "allOf": [
-                    {"$ref": "#/components/schemas/PostIn"},
-                    {
-                        "type": "object",
-                        "properties": {
-                            "image": {"type": "string", "format": "binary"},
-                            "audio": {
-                                "type": "string",
-                                "format": "binary",
-                                "description": "MP3, AAC, M4A, Ogg/Opus or WAV; "
-                                "at most API_MAX_AUDIO_BYTES (default 100 MB).",
-                            },
-                        },
-                    },
-                ]
-            }
+
+def request_body(schema: str) -> dict[str, Any]:
+    """A post, or changes to one, as JSON or as a form that may carry image and audio files."""
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    files = {
+        "image": {"type": "string", "format": "binary", "description": "JPEG, PNG, GIF or WebP."},
+        "audio": {
+            "type": "string",
+            "format": "binary",
+            "description": "MP3, AAC, M4A, Ogg/Opus or WAV; at most API_MAX_AUDIO_BYTES "
+            "(default 100 MB).",
         },
-    },
-    "required": True,
-}
+    }
+    form = {"allOf": [ref, {"type": "object", "properties": files}]}
+    return {
+        "content": {
+            "application/json": {"schema": ref},
+            "multipart/form-data": {"schema": form},
+        },
+        "required": True,
+    }
+
 
 # Refusals any authenticated call can get.
 _ALWAYS = (400, 401, 429)
@@ -71,7 +67,6 @@ _DESCRIPTIONS = {
     404: "No such post here (another partner's own post is not found either).",
     409: "A request with this Idempotency-Key is still running; retry shortly.",
     413: "The request, or its audio file (API_MAX_AUDIO_BYTES, default 100 MB), is too large.",
-    415: "Changes are sent as JSON.",
     422: "Invalid fields, each named in `loc`; or an Idempotency-Key used for another request.",
     429: "Too many requests for this token.",
 }

@@ -157,9 +157,18 @@ def test_a_file_and_a_url_together_are_refused(api):
 
 
 @pytest.mark.django_db
-def test_patch_replaces_an_uploaded_file_by_a_url(api):
+def test_patch_replaces_the_audio_by_a_new_file_and_by_a_url(api, partner):
     audio_post(api, mp3())
     post = Post.objects.get()
+    first = post.audio
+    changes = {"audio": upload(wav(), "nieuw.wav")}
+    response = api("patch", f"/posts/{post.pk}", changes, multipart=True)
+    assert response.status_code == 200, response.content
+    post.refresh_from_db()
+    assert post.audio != first
+    assert (post.audio.filename, post.audio.collection) == ("nieuw.wav", partner.collection)
+    assert response.json()["audio_type"] == "audio/wav"
+
     url = "https://omroep.example.nl/podcast/b.ogg"
     response = api("patch", f"/posts/{post.pk}", {"audio_url": url})
     assert response.status_code == 200, response.content

@@ -102,7 +102,9 @@ def test_every_endpoint_documents_its_refusals_and_headers(schema):
     multipart = create["requestBody"]["content"]["multipart/form-data"]["schema"]["allOf"][1]
     assert {"image", "audio"} <= set(multipart["properties"])
     assert "404" in schema["paths"]["/api/v1/posts/{post_id}"]["get"]["responses"]
-    assert "415" in schema["paths"]["/api/v1/posts/{post_id}"]["patch"]["responses"]
+    change = schema["paths"]["/api/v1/posts/{post_id}"]["patch"]
+    assert {"200", "404", "409", "413", "422"} <= set(change["responses"])
+    assert "multipart/form-data" in change["requestBody"]["content"]
 
 
 @pytest.mark.django_db
