@@ -6,19 +6,29 @@ renamed .mp3 is never stored, and an MP3 named .html is served as audio/mpeg.
 """
 
 import hashlib
+import math
 import mimetypes
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import File
 from django.utils.text import slugify
+from mutagen import File as AudioFile
+from mutagen import MutagenError
 from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
 
 from mediahub.media import partner_collection
 from mediahub.models import Partner
 
-__all__ = ["AUDIO_TYPES", "AudioRejected", "AudioTooLarge", "audio_type", "import_audio"]
+__all__ = [
+    "AUDIO_TYPES",
+    "AudioRejected",
+    "AudioTooLarge",
+    "audio_duration",
+    "audio_type",
+    "import_audio",
+]
 
 # Extension → the media type players are told; the formats every current browser plays.
 AUDIO_TYPES = {
@@ -44,6 +54,22 @@ def audio_type(name: str) -> str:
     """The media type of an audio file or URL, by its extension ("" when unknown)."""
     extension = PurePosixPath(name).suffix.lower().lstrip(".")
     return AUDIO_TYPES.get(extension) or mimetypes.guess_type(name)[0] or ""
+
+
+def audio_duration(upload: File) -> int | None:
+    """Whole seconds of play, read from the file's headers; None when they do not tell.
+
+    Podcast apps and feeds show it; a file whose length cannot be read is still played.
+    """
+    upload.seek(0)
+    try:
+        info = AudioFile(upload)
+    except (MutagenError, ValueError, EOFError):
+        info = None
+    finally:
+        upload.seek(0)
+    length = getattr(getattr(info, "info", None), "length", 0)
+    return max(1, round(length)) if length and math.isfinite(length) else None
 
 
 def _format(head: bytes) -> str | None:

@@ -20,7 +20,13 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
 from wagtail.log_actions import log
 
-from mediahub.audio import AudioRejected, AudioTooLarge, audio_type, import_audio
+from mediahub.audio import (
+    AudioRejected,
+    AudioTooLarge,
+    audio_duration,
+    audio_type,
+    import_audio,
+)
 from mediahub.fetch import FetchError
 from mediahub.images import ImageRejected, fetch_image, import_image
 from mediahub.models import Partner
@@ -191,9 +197,10 @@ def _set_audio(request: HttpRequest, post: Post, upload, audio_url: str) -> None
         except AudioRejected as exc:
             raise _invalid("audio", str(exc), where="") from exc
     post.audio = document
+    post.duration_seconds = audio_duration(upload) if document else None
     post.enclosure_url = audio_url
     post.enclosure_type = audio_type(audio_url) if audio_url else ""
-    post.enclosure_length = post.duration_seconds = None
+    post.enclosure_length = None
 
 
 # --- endpoints --------------------------------------------------------------------------

@@ -36,6 +36,10 @@ SAMPLES = {
 }
 
 
+# What the headers of the samples tell; the Ogg and M4A samples are headers only: no duration.
+DURATIONS = {"mp3": 1, "wav": 1}
+
+
 def audio_post(api, data: bytes, name: str = "uitzending.mp3", *, token=None, **fields):
     payload = {"title": "Stadsgesprek", "kind": "audio", "audio": upload(data, name), **fields}
     return api("post", "/posts", payload, multipart=True, **({"token": token} if token else {}))
@@ -55,6 +59,7 @@ def test_an_uploaded_audio_file_lands_in_the_partners_collection(api, partner, e
     shown = api("get", f"/posts/{post.pk}").json()
     assert shown["audio"] == f"http://testserver{post.audio.url}"
     assert shown["audio_type"] == mime
+    assert shown["duration_seconds"] == DURATIONS.get(extension)
 
 
 @pytest.mark.django_db
