@@ -30,7 +30,7 @@ __all__ = [
     "import_audio",
 ]
 
-# Extension → the media type players are told; the formats every current browser plays.
+# Extension → the media type players are told: the formats current browsers play.
 AUDIO_TYPES = {
     "mp3": "audio/mpeg",
     "aac": "audio/aac",

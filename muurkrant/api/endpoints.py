@@ -182,7 +182,7 @@ def _needs_audio(kind: str, has_audio: bool) -> None:
         )
 
 
-def _set_audio(request: HttpRequest, post: Post, upload, audio_url: str) -> None:
+def _set_audio(post: Post, upload, audio_url: str) -> None:
     """Give the post the uploaded file (stored in the partner's collection) or the URL; or none."""
     if upload is not None and audio_url:
         raise _invalid("audio_url", "Send an audio file or audio_url, not both.")
@@ -227,7 +227,7 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
         Post.Kind.VIDEO
         if payload.video_url
         else Post.Kind.AUDIO
-        if audio_upload or payload.audio_url
+        if audio_upload is not None or payload.audio_url
         else Post.Kind.ARTICLE
     )
     _needs_audio(kind, audio_upload is not None or bool(payload.audio_url))
@@ -245,8 +245,8 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
         image_alt=payload.image_alt if image else "",
         video_url=payload.video_url,
     )
-    if audio_upload or payload.audio_url:
-        _set_audio(request, post, audio_upload, payload.audio_url)
+    if audio_upload is not None or payload.audio_url:
+        _set_audio(post, audio_upload, payload.audio_url)
     apply_change(post, None, actor=Post.Origin.PARTNER, trusted=partner.trusted)
     post.tags.set(payload.tags)
     post.wijken.set(wijken)
@@ -310,10 +310,10 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
         setattr(post, field, value)
     audio_upload = request.FILES.get("audio")
     new_audio = audio_upload is not None or audio_url is not None
-    _needs_audio(
-        post.kind,
-        bool(audio_upload or audio_url) if new_audio else bool(post.audio_id or post.enclosure_url),
-    )
+    if new_audio:
+        _needs_audio(post.kind, audio_upload is not None or bool(audio_url))
+    else:
+        _needs_audio(post.kind, bool(post.audio_id or post.enclosure_url))
     if "image" in request.FILES or image_url:
         post.image = _image(request, image_url or "", alt, post.title)
     elif image_url == "":
@@ -322,7 +322,7 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
         raise _invalid("image_alt", "Describe the image for people who cannot see it.")
     post.image_alt = alt
     if new_audio:
-        _set_audio(request, post, audio_upload, audio_url or "")
+        _set_audio(post, audio_upload, audio_url or "")
     apply_change(post, before, actor=Post.Origin.PARTNER, trusted=post.partner.trusted)
     with transaction.atomic():
         post.save()
