@@ -301,7 +301,7 @@ WAGTAIL_SITE_NAME = "Mediahub & Muurkrant"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "mp3", "m4a", "ogg", "txt"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "mp3", "aac", "m4a", "ogg", "opus", "wav", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
@@ -332,6 +332,9 @@ RETENTION_DAYS: dict[str, int] = {
 # counted in the shared cache (Redis when several web processes serve the API).
 API_RATE_LIMIT = int(env("API_RATE_LIMIT", "60"))
 API_RATE_WINDOW = float(env("API_RATE_WINDOW", "60"))
+# An audio file posted through the API (checked by mediahub.audio, stored as a document) may be
+# at most this many bytes, else 413; files do not count in DATA_UPLOAD_MAX_MEMORY_SIZE.
+API_MAX_AUDIO_BYTES = int(env("API_MAX_AUDIO_BYTES", str(100 * 1024 * 1024)))
 
 # Feeds in: the safe fetcher's limits (mediahub/fetch/).
 FEEDS_ALLOW_PRIVATE_NETWORKS = env_bool("FEEDS_ALLOW_PRIVATE_NETWORKS")

@@ -20,14 +20,21 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
 from wagtail.log_actions import log
 
+from mediahub.audio import (
+    AudioRejected,
+    AudioTooLarge,
+    audio_duration,
+    audio_type,
+    import_audio,
+)
 from mediahub.fetch import FetchError
 from mediahub.images import ImageRejected, fetch_image, import_image
 from mediahub.models import Partner
 from muurkrant import takeover
 from muurkrant.api.auth import PartnerTokenAuth, RateLimited
 from muurkrant.api.idempotency import fingerprint, run_once
+from muurkrant.api.openapi import TAGS, documented, request_body
 from muurkrant.api.schemas import (
-    Error,
     Kind,
     PoolPostOut,
     PostCreated,
@@ -46,15 +53,28 @@ _LIST_FIELDS = frozenset({"tags", "wijken"})
 
 
 class _JSONOrFormParser(Parser):
-    """JSON bodies, and multipart forms (a post with an image file) read into the same shape."""
+    """JSON bodies, and multipart forms (a post with image or audio files) read the same way."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         if request.content_type == "multipart/form-data":
+            if request.method != "POST":
+                _load_form(request)
             return {
                 key: request.POST.getlist(key) if key in _LIST_FIELDS else request.POST[key]
                 for key in request.POST
             }
         return super().parse_body(request)
+
+
+def _load_form(request: HttpRequest) -> None:
+    """Django reads the form and files of a POST only: a PATCH with a new file is read the same
+    way, as ninja's fix_request_files_middleware does, but for this API alone."""
+    method = request.method
+    request.method = request.META["REQUEST_METHOD"] = "POST"
+    try:
+        request._load_post_and_files()
+    finally:
+        request.method = request.META["REQUEST_METHOD"] = method
 
 
 api = NinjaAPI(
@@ -67,6 +87,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=PartnerTokenAuth(),
     parser=_JSONOrFormParser(),
+    openapi_extra={"tags": TAGS},
 )
 
 
@@ -151,49 +172,70 @@ def _image(request: HttpRequest, image_url: str, alt: str, title: str):
         raise _invalid("image_url", f"The image could not be used: {exc}") from exc
 
 
-# --- endpoints --------------------------------------------------------------------------
+def _needs_audio(kind: str, has_audio: bool) -> None:
+    """An audio post always has something to play: checked before any file is stored."""
+    if kind == Post.Kind.AUDIO and not has_audio:
+        raise _invalid(
+            "audio",
+            "An audio post needs something to play: upload `audio` or send audio_url.",
+            where="",
+        )
 
-_POST_BODY_DOC = {
-    "requestBody": {
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/PostIn"}},
-            "multipart/form-data": {
-                "schema": {
-                    "allOf": [
-                        {"$ref": "#/components/schemas/PostIn"},
-                        {
-                            "type": "object",
-                            "properties": {"image": {"type": "string", "format": "binary"}},
-                        },
-                    ]
-                }
-            },
-        },
-        "required": True,
-    }
-}
+
+def _set_audio(post: Post, upload, audio_url: str) -> None:
+    """Give the post the uploaded file (stored in the partner's collection) or the URL; or none."""
+    if upload is not None and audio_url:
+        raise _invalid("audio_url", "Send an audio file or audio_url, not both.")
+    document = None
+    if upload is not None:
+        try:
+            document = import_audio(
+                upload, title=post.title, filename_hint=upload.name or "", partner=post.partner
+            )
+        except AudioTooLarge as exc:
+            raise HttpError(413, str(exc)) from exc
+        except AudioRejected as exc:
+            raise _invalid("audio", str(exc), where="") from exc
+    post.audio = document
+    post.duration_seconds = audio_duration(upload) if document else None
+    post.enclosure_url = audio_url
+    post.enclosure_type = audio_type(audio_url) if audio_url else ""
+    post.enclosure_length = None
+
+
+# --- endpoints --------------------------------------------------------------------------
 
 
 @api.post(
     "/posts",
-    response={201: PostCreated, 401: Error, 422: Error, 429: Error},
     summary="Create a post",
-    openapi_extra=_POST_BODY_DOC,
+    tags=["posts"],
+    **documented({201: PostCreated}, 409, 413, 422, write=True, body=request_body("PostIn")),
 )
 def create_post(request: HttpRequest, payload: PostIn) -> HttpResponse:
     """Published at once for a trusted partner unless a moderation keyword matches; else pending."""
-    upload = request.FILES.get("image")
-    return _respond(request, fingerprint(payload, upload), lambda: _create_post(request, payload))
+    return _respond(
+        request, fingerprint(payload, request.FILES), lambda: _create_post(request, payload)
+    )
 
 
 def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, Any]]:
     partner: Partner = request.auth.partner
     wijken = _wijken(payload.wijken)
+    audio_upload = request.FILES.get("audio")
+    kind = payload.kind or (
+        Post.Kind.VIDEO
+        if payload.video_url
+        else Post.Kind.AUDIO
+        if audio_upload is not None or payload.audio_url
+        else Post.Kind.ARTICLE
+    )
+    _needs_audio(kind, audio_upload is not None or bool(payload.audio_url))
     image = _image(request, payload.image_url, payload.image_alt, payload.title)
     post = Post(
         partner=partner,
         origin=Post.Origin.PARTNER,
-        kind=payload.kind or (Post.Kind.VIDEO if payload.video_url else Post.Kind.ARTICLE),
+        kind=kind,
         title=payload.title,
         summary=payload.summary,
         body=payload.body,
@@ -203,6 +245,8 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
         image_alt=payload.image_alt if image else "",
         video_url=payload.video_url,
     )
+    if audio_upload is not None or payload.audio_url:
+        _set_audio(post, audio_upload, payload.audio_url)
     apply_change(post, None, actor=Post.Origin.PARTNER, trusted=partner.trusted)
     post.tags.set(payload.tags)
     post.wijken.set(wijken)
@@ -212,7 +256,9 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
     return 201, created_body(request, post)
 
 
-@api.get("/posts", response=list[PostOut], summary="List own posts")
+@api.get(
+    "/posts", summary="List own posts", tags=["posts"], **documented({200: list[PostOut]}, 422)
+)
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_posts(request: HttpRequest, status: Post.Status | None = None):
     """Your own posts, newest first, whatever their moderation status; filter with ?status=."""
@@ -224,28 +270,31 @@ def list_posts(request: HttpRequest, status: Post.Status | None = None):
 
 def _for_listing(posts):
     return (
-        posts.select_related("partner", "image")
+        posts.select_related("partner", "image", "audio")
         .prefetch_related("tags", "wijken")
         .order_by("-published_at", "-id")
     )
 
 
-@api.get("/posts/{post_id}", response={200: PostOut, 404: Error}, summary="Get an own post")
+@api.get(
+    "/posts/{post_id}", summary="Get an own post", tags=["posts"], **documented({200: PostOut}, 404)
+)
 def get_post(request: HttpRequest, post_id: int):
     return get_object_or_404(_for_listing(_own_posts(request)), pk=post_id)
 
 
 @api.patch(
     "/posts/{post_id}",
-    response={200: PostOut, 404: Error, 422: Error},
     summary="Change an own post",
+    tags=["posts"],
+    **documented({200: PostOut}, 404, 409, 413, 422, write=True, body=request_body("PostPatch")),
 )
 def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> HttpResponse:
     """A published post of an untrusted partner goes back to moderation; so does a rejected one."""
-    if request.content_type == "multipart/form-data":  # Django reads forms of POST only
-        raise HttpError(415, "Send changes as JSON; images by image_url.")
     post = get_object_or_404(_own_posts(request), pk=post_id)
-    return _respond(request, fingerprint(payload), lambda: _update_post(request, post, payload))
+    return _respond(
+        request, fingerprint(payload, request.FILES), lambda: _update_post(request, post, payload)
+    )
 
 
 def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[int, dict]:
@@ -255,17 +304,25 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
         post.wijken.set(_wijken(changes.pop("wijken")))
     if "tags" in changes:
         post.tags.set(changes.pop("tags"))
-    image_url = changes.pop("image_url", None)
+    image_url, audio_url = changes.pop("image_url", None), changes.pop("audio_url", None)
     alt = changes.pop("image_alt", post.image_alt)
-    if image_url == "":
+    for field, value in changes.items():
+        setattr(post, field, value)
+    audio_upload = request.FILES.get("audio")
+    new_audio = audio_upload is not None or audio_url is not None
+    if new_audio:
+        _needs_audio(post.kind, audio_upload is not None or bool(audio_url))
+    else:
+        _needs_audio(post.kind, bool(post.audio_id or post.enclosure_url))
+    if "image" in request.FILES or image_url:
+        post.image = _image(request, image_url or "", alt, post.title)
+    elif image_url == "":
         post.image, alt = None, ""
-    elif image_url:
-        post.image = _image(request, image_url, alt, changes.get("title", post.title))
     elif post.image and not alt:
         raise _invalid("image_alt", "Describe the image for people who cannot see it.")
     post.image_alt = alt
-    for field, value in changes.items():
-        setattr(post, field, value)
+    if new_audio:
+        _set_audio(post, audio_upload, audio_url or "")
     apply_change(post, before, actor=Post.Origin.PARTNER, trusted=post.partner.trusted)
     with transaction.atomic():
         post.save()
@@ -273,7 +330,9 @@ def _update_post(request: HttpRequest, post: Post, payload: PostPatch) -> tuple[
     return 200, dump_post(request, post)
 
 
-@api.delete("/posts/{post_id}", response={204: None, 404: Error}, summary="Delete an own post")
+@api.delete(
+    "/posts/{post_id}", summary="Delete an own post", tags=["posts"], **documented({204: None}, 404)
+)
 def delete_post(request: HttpRequest, post_id: int):
     post = get_object_or_404(_own_posts(request), pk=post_id)
     with transaction.atomic():
@@ -282,7 +341,12 @@ def delete_post(request: HttpRequest, post_id: int):
     return Status(204, None)
 
 
-@api.get("/pool", response=list[PoolPostOut], summary="Browse everyone's published posts")
+@api.get(
+    "/pool",
+    summary="Browse everyone's published posts",
+    tags=["pool"],
+    **documented({200: list[PoolPostOut]}, 422),
+)
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def pool(
     request: HttpRequest,
@@ -303,8 +367,9 @@ def pool(
 
 @api.post(
     "/pool/{post_id}/takeover",
-    response={201: PostCreated, 404: Error, 422: Error},
     summary="Take over another partner's published post",
+    tags=["pool"],
+    **documented({201: PostCreated}, 404, 409, 422, write=True),
 )
 def take_over(request: HttpRequest, post_id: int) -> HttpResponse:
     """Copy the post as your own, with a line and link crediting the original partner."""
@@ -322,7 +387,12 @@ def _take_over(request: HttpRequest, original: Post) -> tuple[int, dict[str, Any
     return 201, created_body(request, post)
 
 
-@api.get("/wijken", response=list[WijkOut], summary="The city's wijken (neighbourhoods)")
+@api.get(
+    "/wijken",
+    summary="The city's wijken (neighbourhoods)",
+    tags=["wijken"],
+    **documented({200: list[WijkOut]}),
+)
 def wijken(request: HttpRequest):
     return Wijk.objects.all()
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from ninja import Schema
 from ninja.errors import HttpError
 
@@ -62,11 +63,13 @@ def run_once(
     return status, body
 
 
-def fingerprint(payload: Schema, upload=None) -> str:
+def fingerprint(payload: Schema, files: MultiValueDict | None = None) -> str:
     """The request as validated, so a retry matches whatever the multipart boundary was."""
     data = payload.model_dump(mode="json", exclude_unset=True)
-    if upload is not None:
+    for name, upload in (files or {}).items():
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
         upload.seek(0)
-        data["image"] = hashlib.sha256(upload.read()).hexdigest()
-        upload.seek(0)
+        data[name] = digest.hexdigest()
     return json.dumps(data, sort_keys=True)

@@ -3,11 +3,13 @@
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
+from mediahub.audio import audio_type
 from mediahub.sanitize import clean_html, clean_text, safe_url
 from muurkrant.models import Post
 from muurkrant.video import video_from_url
@@ -41,6 +43,13 @@ def _http_url(value: str) -> str:
     return url
 
 
+def _audio_url(value: str) -> str:
+    url = _http_url(value)
+    if url and urlsplit(url).scheme.lower() != "https":
+        raise ValueError("must be an https URL: browsers do not play plain http on our pages")
+    return url
+
+
 def _video_url(value: str) -> str:
     if not value.strip():
         return ""
@@ -60,6 +69,7 @@ Summary = Annotated[str, Field(max_length=20_000), AfterValidator(_plain(2000))]
 Body = Annotated[str, Field(max_length=500_000), AfterValidator(clean_html)]
 HttpURL = Annotated[str, Field(max_length=1000), AfterValidator(_http_url)]
 VideoURL = Annotated[str, Field(max_length=1000), AfterValidator(_video_url)]
+AudioURL = Annotated[str, Field(max_length=1000), AfterValidator(_audio_url)]
 Alt = Annotated[str, Field(max_length=3000), AfterValidator(_plain(300))]
 Tags = Annotated[list[Annotated[str, Field(max_length=1000)]], Field(max_length=20)]
 WijkSlugs = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=50)]
@@ -68,25 +78,33 @@ Kind = Literal["article", "video", "audio"]
 
 
 class PostIn(Schema):
-    """A new post. Send JSON, or multipart/form-data with the image file in `image`."""
+    """A new post. Send JSON, or multipart/form-data with files in `image` and `audio`."""
 
     model_config = ConfigDict(extra="forbid")
 
     title: Title
     summary: Summary = ""
     body: Body = Field("", description="HTML; sanitised to the wall's allowlist.")
-    kind: Kind | None = Field(None, description="Defaults to video when video_url is given.")
+    kind: Kind | None = Field(
+        None,
+        description="Defaults to video with video_url, to audio with audio or audio_url. "
+        "An audio post needs an `audio` file or audio_url.",
+    )
     link: HttpURL = ""
     tags: Annotated[Tags, AfterValidator(_tags)] = []
     wijken: WijkSlugs = Field([], description="Slugs from GET /wijken.")
     image_url: HttpURL = Field("", description="Downloaded and stored; or upload `image`.")
     image_alt: Alt = Field("", description="Required with an image.")
     video_url: VideoURL = ""
+    audio_url: AudioURL = Field(
+        "", description="An https URL played from its place; or upload `audio`."
+    )
     language: Language = "nl"
 
 
 class PostPatch(Schema):
-    """Changes to an own post; fields left out stay as they are. image_url "" removes the image."""
+    """Changes to an own post; fields left out stay as they are. image_url "" removes the image,
+    audio_url "" the audio (file or URL)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -100,6 +118,7 @@ class PostPatch(Schema):
     image_url: HttpURL | None = None
     image_alt: Alt | None = None
     video_url: VideoURL | None = None
+    audio_url: AudioURL | None = None
     language: Language | None = None
 
 
@@ -129,6 +148,11 @@ class PoolPostOut(Schema):
     video_url: str
     video_provider: str
     video_id: str
+    audio: str | None = Field(
+        description="The file to play: the uploaded audio's public address, or the audio URL."
+    )
+    audio_type: str = Field(description='Its media type, e.g. audio/mpeg; "" without audio.')
+    duration_seconds: int | None
     published_at: datetime
     updated_at: datetime
 
@@ -156,6 +180,20 @@ class PoolPostOut(Schema):
     def resolve_image(obj: Post, context: dict) -> str | None:
         return _absolute(context, obj.image.file.url) if obj.image else None
 
+    @staticmethod
+    def resolve_audio(obj: Post, context: dict) -> str | None:
+        if obj.audio:
+            return _absolute(context, obj.audio.url)
+        return safe_url(obj.enclosure_url) or None
+
+    @staticmethod
+    def resolve_audio_type(obj: Post) -> str:
+        if obj.audio:
+            return audio_type(obj.audio.filename)
+        if obj.enclosure_url:
+            return obj.enclosure_type or audio_type(urlsplit(obj.enclosure_url).path)
+        return ""
+
 
 class PostOut(PoolPostOut):
     """An own post, with what moderation decided (read-only)."""
@@ -177,7 +215,23 @@ class WijkOut(Schema):
 
 
 class Error(Schema):
-    detail: Any
+    """Every refusal but a validation error: a sentence a partner can read."""
+
+    detail: str
+
+
+class FieldError(Schema):
+    type: str
+    loc: list[str | int] = Field(description='Where: e.g. ["body", "payload", "title"].')
+    msg: str
+    ctx: dict[str, Any] | None = Field(None, description="Details of some checks, e.g. `expected`.")
+
+
+class Invalid(Schema):
+    """422: the fields that were wrong, each named in `loc`; or one sentence, for a request that
+    cannot be taken as it is (an Idempotency-Key used for another request, a refused takeover)."""
+
+    detail: list[FieldError] | str
 
 
 def created_body(request: HttpRequest, post: Post) -> dict[str, Any]:

@@ -471,13 +471,14 @@ def test_editing_a_rejected_post_resubmits_it(api, make_post):
 
 
 @pytest.mark.django_db
-def test_patch_takes_json_only(api, make_post):
+def test_patch_takes_a_form_with_a_new_image(api, make_post):
     post = make_post(title="Eerst")
-    response = api("patch", f"/posts/{post.pk}", {"title": "Daarna"}, multipart=True)
-    assert response.status_code == 415
-    assert "JSON" in response.json()["detail"]
+    changes = {"title": "Daarna", "image_alt": "Een oranje vlak", "image": upload(png())}
+    response = api("patch", f"/posts/{post.pk}", changes, multipart=True)
+    assert response.status_code == 200, response.content
     post.refresh_from_db()
-    assert post.title == "Eerst"
+    assert (post.title, post.image_alt) == ("Daarna", "Een oranje vlak")
+    assert (post.image.width, post.image.height) == (32, 24)
 
 
 @pytest.mark.django_db
