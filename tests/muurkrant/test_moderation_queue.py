@@ -7,7 +7,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from wagtail.users.models import UserProfile
 
 from mediahub.models import PartnerLogEntry
@@ -118,7 +119,8 @@ def test_approve_and_next_walks_the_queue_and_ends_at_the_queue(editor_client, q
         Post.objects.filter(pk__in=[p.pk for p in queue]).values_list("status", flat=True)
     ) == {"published"}
     texts = [str(m) for m in get_messages(to_queue.wsgi_request)]
-    assert "No more posts are waiting after this one." in texts
+    with translation.override("nl"):
+        assert gettext("No more posts are waiting after this one.") in texts
 
 
 def test_reject_and_next_opens_the_next_post(editor_client, queue):
