@@ -4,7 +4,6 @@ Every URL in a feed is absolute on ``settings.SITE_URL``, never on the host a re
 by, so it stays the same behind any proxy or alias.
 """
 
-import mimetypes
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -97,19 +96,15 @@ def post_thumbnail(post: Post) -> str:
 
 
 def post_media(post: Post) -> Media | None:
+    playable = post.playable()
+    if playable is None:
+        return None
     medium = "audio" if post.kind == Post.Kind.AUDIO else "video"
-    if post.audio is not None:
-        mime = mimetypes.guess_type(post.audio.filename)[0] or "audio/mpeg"
-        url, length = absolute(post.audio.url), post.audio.file_size or 0
-    else:
-        url = safe_url(post.enclosure_url)
-        if not url:
-            return None
-        mime = post.enclosure_type or mimetypes.guess_type(url)[0] or f"{medium}/mpeg"
-        length = post.enclosure_length or 0
+    # An enclosure must name a type; the post's kind is the best guess when nothing tells it.
+    mime = playable.type or f"{medium}/mpeg"
     if mime.startswith(("audio/", "video/")):
         medium = mime.split("/")[0]
-    return Media(url, mime, length, medium, post.duration_seconds)
+    return Media(absolute(playable.url), mime, playable.length or 0, medium, post.duration_seconds)
 
 
 def entry_for(post: Post) -> FeedEntry:

@@ -61,6 +61,7 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     url = request.build_absolute_uri(post.get_absolute_url())
     embed_url = video_embed_url(post)
+    playable = post.playable()
     video_link = safe_url(post.video_url)
     return wall_page.render(
         request,
@@ -74,7 +75,7 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
             "video_host": urlsplit(video_link).hostname,
             "embed_url": embed_url,
             "embed_host": urlsplit(embed_url).hostname,
-            "audio_url": post.audio.url if post.audio else safe_url(post.enclosure_url),
+            "audio_url": playable.url if playable else "",
             "share_links": share_links(post.title, url),
             "report_sent": request.GET.get("gemeld") == "1",
         },

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from mediahub.audio import audio_type
 from mediahub.sanitize import clean_html, clean_text, safe_url
 from muurkrant.models import Post
 from muurkrant.video import video_from_url
@@ -182,17 +181,13 @@ class PoolPostOut(Schema):
 
     @staticmethod
     def resolve_audio(obj: Post, context: dict) -> str | None:
-        if obj.audio:
-            return _absolute(context, obj.audio.url)
-        return safe_url(obj.enclosure_url) or None
+        playable = obj.playable()
+        return _absolute(context, playable.url) if playable else None
 
     @staticmethod
     def resolve_audio_type(obj: Post) -> str:
-        if obj.audio:
-            return audio_type(obj.audio.filename)
-        if obj.enclosure_url:
-            return obj.enclosure_type or audio_type(urlsplit(obj.enclosure_url).path)
-        return ""
+        playable = obj.playable()
+        return playable.type if playable else ""
 
 
 class PostOut(PoolPostOut):

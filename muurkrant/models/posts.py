@@ -1,6 +1,8 @@
 """Posts: one model for everything residents see, whichever way it arrived, and the wijken."""
 
 import re
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,8 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from mediahub.sanitize import clean_text
+from mediahub.audio import audio_type
+from mediahub.sanitize import clean_text, safe_url
 from muurkrant.models.wall import WallPage
 from muurkrant.video import video_from_url
 
@@ -45,6 +48,14 @@ VISIBLE_FIELDS = (
     "title", "summary", "body", "link", "image_id", "thumbnail_url", "video_url", "audio_id",
     "enclosure_url",
 )  # fmt: skip
+
+
+class Playable(NamedTuple):
+    """A post's file to play: its URL (site-relative for our own audio), media type and size."""
+
+    url: str
+    type: str
+    length: int | None
 
 
 class Wijk(models.Model):
@@ -260,6 +271,21 @@ class Post(index.Indexed, ClusterableModel):
         content = {name: getattr(self, name) for name in VISIBLE_FIELDS}
         content["body"] = " ".join([clean_text(self.body), *_HREF.findall(self.body)])
         return content
+
+    def playable(self) -> Playable | None:
+        """The file a resident plays: our own audio document first, else the feed's enclosure.
+
+        One rule for the post page, the API and the feeds out; the type is "" when neither the
+        feed nor the file's extension tells it.
+        """
+        if self.audio is not None:
+            return Playable(self.audio.url, audio_type(self.audio.filename), self.audio.file_size)
+        url = safe_url(self.enclosure_url)
+        if not url:
+            return None
+        return Playable(
+            url, self.enclosure_type or audio_type(urlsplit(url).path), self.enclosure_length
+        )
 
     @property
     def slug(self) -> str:

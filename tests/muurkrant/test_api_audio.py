@@ -2,6 +2,7 @@
 
 import struct
 
+import feedparser
 import pytest
 from wagtail.documents import get_document_model
 
@@ -197,3 +198,20 @@ def test_patch_removes_the_audio_unless_the_post_is_audio(api):
     post.refresh_from_db()
     assert (post.kind, post.audio, post.enclosure_url) == ("article", None, "")
     assert response.json()["audio"] is None
+
+
+def test_the_api_the_feeds_and_the_page_name_the_same_media_type(client, api, other_partner):
+    """An Opus enclosure without a type: one rule names it for every reader."""
+    post = Post.objects.create(
+        partner=other_partner,
+        title="Stadsgesprek in Opus",
+        kind=Post.Kind.AUDIO,
+        status=Post.Status.PUBLISHED,
+        enclosure_url="https://radio.example.org/uitzending.opus",
+    )
+    (item,) = [row for row in api("get", "/pool").json()["items"] if row["id"] == post.pk]
+    (entry,) = feedparser.parse(client.get("/feeds/wall.rss?kind=audio").content).entries
+    assert item["audio"] == entry.enclosures[0].href == post.enclosure_url
+    assert item["audio_type"] == entry.enclosures[0].type == "audio/ogg"
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'src="{post.enclosure_url}"' in page
