@@ -7,10 +7,13 @@ started by mediahub/static/mediahub/admin/inline-init.js instead.
 """
 
 import json
+from functools import cache
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -25,11 +28,26 @@ INLINE_INIT = (
 )
 
 
+@cache
+def _path_policies() -> tuple[tuple[str, dict], ...]:
+    """Each path prefix with its complete policy, built once rather than on every response."""
+    return tuple(
+        (prefix, default_config(directives))
+        for prefix, directives in settings.CONTENT_SECURITY_POLICY_PATHS.items()
+    )
+
+
+@receiver(setting_changed)
+def _forget_path_policies(setting: str, **kwargs) -> None:
+    if setting == "CONTENT_SECURITY_POLICY_PATHS":
+        _path_policies.cache_clear()
+
+
 def policy_for_path(path: str) -> dict | None:
-    """The directives of the first path prefix `path` starts with, if any."""
-    for prefix, directives in settings.CONTENT_SECURITY_POLICY_PATHS.items():
+    """The policy of the first path prefix `path` starts with, if any."""
+    for prefix, config in _path_policies():
         if path.startswith(prefix):
-            return default_config(directives)
+            return config
     return None
 
 
