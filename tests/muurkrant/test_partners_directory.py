@@ -109,7 +109,7 @@ def test_the_live_player_is_a_plain_link_until_play(client, profile, other_partn
         assert player["data-stream-url"] == STREAM
         assert player.a["href"] == STREAM
         assert "stream.rtv-test.example" in player.a.get_text()
-        assert page.find("script", src=lambda src: src and src.endswith("live.js"))
+        assert page.find("script", src=lambda src: src and src.endswith("play.js"))
 
 
 def test_the_live_page_lists_only_active_partners_with_a_stream(client, profile, other_partner):
@@ -125,7 +125,7 @@ def test_without_streams_the_live_page_says_so_and_loads_no_script(client, partn
     page = soup(client.get("/live/"))
 
     assert page.select_one(".empty")
-    assert not page.find("script", src=lambda src: src and src.endswith("live.js"))
+    assert not page.find("script", src=lambda src: src and src.endswith("play.js"))
 
 
 def test_a_partner_page_without_a_stream_has_no_player(client, partner):

@@ -60,7 +60,7 @@ def test_video_is_a_facade_until_played(client, make_post):
     assert "<iframe" not in text
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in text
     assert 'data-embed-url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"' in text
-    assert "/static/mediahub/js/video.js" in text
+    assert "/static/mediahub/js/play.js" in text
 
 
 @pytest.mark.parametrize(
