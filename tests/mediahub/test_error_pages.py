@@ -28,8 +28,9 @@ def test_a_missing_page_is_the_sites_own_404_in_dutch(client):
 
 
 @pytest.mark.django_db
-def test_a_missing_page_is_in_english_for_an_english_browser(client):
-    response = client.get("/muurkrant/bestaat-niet/", HTTP_ACCEPT_LANGUAGE="en")
+def test_a_missing_page_is_in_english_for_a_resident_who_chose_english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/muurkrant/bestaat-niet/")
     assert response.status_code == 404
     assert '<html lang="en">' in response.text
     assert "Page not found" in response.text
@@ -43,7 +44,8 @@ def test_a_failing_view_gives_the_sites_own_500(settings, language, heading):
     settings.ROOT_URLCONF = __name__
     settings.DEBUG = False
     client = Client(raise_request_exception=False)
-    response = client.get("/stuk/", HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/stuk/")
     assert response.status_code == 500
     assert f'<html lang="{language}">' in response.text
     assert heading in response.text

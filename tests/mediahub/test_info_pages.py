@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.test import Client
@@ -46,7 +47,9 @@ FOOTER_HREFS = {
 
 
 def get(client: Client, url: str, language: str = "nl"):
-    return client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    """The page as a resident who chose `language` with the switch."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(url)
 
 
 def footer_hrefs(html: str) -> set[str]:

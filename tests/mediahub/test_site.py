@@ -43,12 +43,37 @@ def test_admin_login_is_served(client):
 
 
 @pytest.mark.django_db
-def test_dutch_is_the_default_and_english_is_available(client):
+def test_dutch_is_the_default_whatever_the_browser_asks_until_a_resident_chooses(client):
     assert '<html lang="nl">' in client.get("/").text
-    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").text
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/muurkrant/"})
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert '<html lang="nl">' in response.text
+    assert response["Content-Language"] == "nl"
+    assert "Accept-Language" not in response["Vary"]
+    response = client.post("/taal/", {"language": "en", "next": "/muurkrant/"})
     assert response.status_code == 302
     assert '<html lang="en">' in client.get("/muurkrant/").text
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="nl").text
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_choice_falls_back_to_dutch(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert '<html lang="nl">' in client.get("/").text
+
+
+@pytest.mark.django_db
+def test_the_admin_follows_the_browser(client):
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "en"
+    assert "Sign in" in response.text
+
+
+@pytest.mark.django_db
+def test_feeds_and_the_api_answer_in_the_language_their_client_asks_for(client):
+    assert client.get("/feeds/wall.rss?limit=0", HTTP_ACCEPT_LANGUAGE="en").text.startswith(
+        "limit must be"
+    )
+    assert client.get("/api/v1/pool", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
 
 
 @pytest.mark.django_db
