@@ -38,3 +38,8 @@ class MediahubConfig(AppConfig):
             (post_delete, Site),
         ):
             signal.connect(models.forget_info_page_paths, sender=sender, dispatch_uid=uid)
+        post_save.connect(
+            models.forget_site_identity,
+            sender=models.SiteIdentity,
+            dispatch_uid="mediahub.forget_site_identity",
+        )

@@ -1,6 +1,7 @@
 """The hub's core domain: people, the partners they publish for, and the site's own pages."""
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry, BaseLogEntryManager, Page
 from wagtail.search import index
@@ -435,3 +437,122 @@ def forget_info_page_paths(**kwargs) -> None:
     cache.delete(INFO_PATHS_KEY)
     # Again after the commit: a request in between may have cached the old paths.
     transaction.on_commit(lambda: cache.delete(INFO_PATHS_KEY))
+
+
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
+DEFAULT_ACCENT = "#0b5cad"
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2.1 contrast ratio of a #rrggbb colour against white."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 1.05 / (luminance + 0.05)
+
+
+def validate_accent_colour(value: str) -> None:
+    """A #rrggbb colour that white text on it and links in it on white can both be read in."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValidationError(_("Give the colour as # and six hexadecimal digits, e.g. #0b5cad."))
+    ratio = contrast_with_white(value)
+    if ratio < MIN_CONTRAST:
+        raise ValidationError(
+            _(
+                "This colour has a contrast of %(ratio).1f:1 with white; it needs at least "
+                "%(min).1f:1 to be readable (WCAG 2.1 AA). Choose a darker colour."
+            ),
+            params={"ratio": ratio, "min": MIN_CONTRAST},
+        )
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseGenericSetting):
+    """The city's own name, logo, colour and footer text on every public page."""
+
+    site_name = models.CharField(_("site name"), max_length=60, default="Muurkrant")
+    city_name = models.CharField(
+        _("city"), max_length=60, blank=True, help_text=_("Shown beside the site name.")
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default=DEFAULT_ACCENT,
+        validators=[validate_accent_colour],
+        help_text=_("Links and buttons, as #rrggbb; it must be readable on white."),
+    )
+    footer_text = models.TextField(_("footer text in Dutch"), blank=True)
+    footer_text_en = models.TextField(_("footer text in English"), blank=True)
+
+    panels = [
+        FieldPanel("site_name"),
+        FieldPanel("city_name"),
+        FieldPanel("logo"),
+        FieldPanel("accent_colour"),
+        FieldPanel("footer_text"),
+        FieldPanel("footer_text_en"),
+    ]
+
+    class Meta:
+        verbose_name = _("site identity")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What every public page shows of the site identity, without a query per request."""
+
+    name: str
+    city: str
+    accent: str
+    logo_url: str
+    logo_width: int
+    logo_height: int
+    footer_text: str
+    footer_text_en: str
+
+    def footer(self) -> str:
+        """The footer text in the reader's language, Dutch while the English is empty."""
+        if translation.get_language() == "en" and self.footer_text_en:
+            return self.footer_text_en
+        return self.footer_text
+
+
+IDENTITY_KEY = "mediahub:site-identity"
+LOGO_SPEC = "height-48"
+
+
+def site_identity() -> Identity:
+    """The site identity, kept in the cache until it is saved again."""
+    identity = cache.get(IDENTITY_KEY)
+    if identity is None:
+        record = SiteIdentity.load()
+        logo = record.logo.get_rendition(LOGO_SPEC) if record.logo else None
+        identity = Identity(
+            name=record.site_name,
+            city=record.city_name,
+            accent=record.accent_colour,
+            logo_url=logo.url if logo else "",
+            logo_width=logo.width if logo else 0,
+            logo_height=logo.height if logo else 0,
+            footer_text=record.footer_text,
+            footer_text_en=record.footer_text_en,
+        )
+        cache.set(IDENTITY_KEY, identity, timeout=None)
+    return identity
+
+
+def forget_site_identity(**kwargs) -> None:
+    cache.delete(IDENTITY_KEY)
+    transaction.on_commit(lambda: cache.delete(IDENTITY_KEY))

@@ -1,8 +1,8 @@
-"""The footer every public page carries: the way to the statements about the service."""
+"""The footer every public page carries: the site's own text and the way to the statements."""
 
 from django import template
 
-from mediahub.models import info_page_paths
+from mediahub.models import info_page_paths, site_identity
 
 register = template.Library()
 
@@ -11,4 +11,8 @@ register = template.Library()
 def site_footer(context) -> dict:
     """Links to the live statements as the page tree has them; an unpublished one is left out."""
     request = context.get("request")
-    return {"paths": info_page_paths(), "current": request.path if request is not None else ""}
+    return {
+        "paths": info_page_paths(),
+        "current": request.path if request is not None else "",
+        "identity": site_identity(),
+    }
