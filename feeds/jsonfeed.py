@@ -12,13 +12,17 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
+from mediahub.fetch.errors import ReadableError
+
 __all__ = ["JSONFeedError", "parse", "text_to_html"]
 
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
 _VERSIONS = {"1": "json10", "1.1": "json11"}
 
 
-class JSONFeedError(ValueError):
+class JSONFeedError(ReadableError, ValueError):
     """The bytes are not a readable JSON Feed; the message is meant for a feed editor."""
 
 
@@ -29,17 +33,24 @@ def parse(content: bytes) -> dict[str, Any]:
             content.decode("utf-8-sig") if content[:3] == b"\xef\xbb\xbf" else content
         )
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise JSONFeedError(f"The document is not valid JSON ({_short(exc)}).") from exc
+        raise JSONFeedError(
+            gettext_noop("The document is not valid JSON (%(reason)s)."), {"reason": _short(exc)}
+        ) from exc
     if not isinstance(document, dict):
-        raise JSONFeedError("The document is JSON but not a JSON Feed (it is not an object).")
+        raise JSONFeedError(
+            gettext_noop("The document is JSON but not a JSON Feed (it is not an object).")
+        )
     version = document.get("version")
     if not isinstance(version, str) or not version.startswith(_VERSION_PREFIX):
         raise JSONFeedError(
-            "The document is JSON but not a JSON Feed (no https://jsonfeed.org/version/ marker)."
+            gettext_noop(
+                "The document is JSON but not a JSON Feed "
+                "(no https://jsonfeed.org/version/ marker)."
+            )
         )
     items = document.get("items", [])
     if not isinstance(items, list):
-        raise JSONFeedError("The JSON Feed has no list of items.")
+        raise JSONFeedError(gettext_noop("The JSON Feed has no list of items."))
     warnings: list[str] = []
     feed_authors = _authors(document)
     entries = []

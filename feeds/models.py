@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mediahub.fetch.errors import in_words
+
 MIN_INTERVAL = 5
 DEFAULT_INTERVAL = 15
 MAX_BACKOFF = timedelta(hours=24)
@@ -54,6 +56,8 @@ class Source(models.Model):
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True, editable=False)
     error_count = models.PositiveIntegerField(_("consecutive errors"), default=0, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
+    # The last error's message template and parameters, to show it in the reader's language.
+    last_error_detail = models.JSONField(default=dict, blank=True, editable=False)
     last_warning = models.TextField(_("last warning"), blank=True, editable=False)
     deactivated_reason = models.TextField(_("why it was switched off"), blank=True)
     next_fetch_at = models.DateTimeField(_("next fetch"), default=timezone.now, db_index=True)
@@ -70,6 +74,16 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def last_error_text(self) -> str:
+        """The last error in the reader's language."""
+        return in_words(self.last_error, self.last_error_detail)
+
+    def deactivated_reason_text(self) -> str:
+        """Why it was switched off, in the reader's language when a failed fetch switched it off
+        (the reason is then the last error's text)."""
+        detail = self.last_error_detail if self.deactivated_reason == self.last_error else None
+        return in_words(self.deactivated_reason, detail)
 
     @classmethod
     def trust_for_new(cls, partner) -> bool:
@@ -96,6 +110,7 @@ class FetchLog(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     error = models.TextField(_("error"), blank=True)
+    error_detail = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -105,3 +120,56 @@ class FetchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+    def error_text(self) -> str:
+        """The error in the reader's language."""
+        return in_words(self.error, self.error_detail)
+
+
+class SourceProblemQuerySet(models.QuerySet):
+    def open(self) -> "SourceProblemQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+    def for_user(self, user) -> "SourceProblemQuerySet":
+        return self.filter(source__in=Source.objects.for_user(user))
+
+
+class SourceProblem(models.Model):
+    """A feed-health finding, recorded when a fetch shows it, so reports are a cheap query.
+
+    One open row per source and kind: seen again, its last_seen moves; the source recovering
+    resolves it. `notified_at` and `editors_notified_at` are when the partner's and the editors'
+    digests last carried it.
+    """
+
+    class Kind(models.TextChoices):
+        FAILING = "failing", _("Failing for more than a day")
+        MOVED = "moved", _("Moved permanently")
+        UNSTABLE_IDS = "unstable_ids", _("Items reappear as new")
+        GONE = "gone", _("Feed gone")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="problems")
+    kind = models.CharField(_("problem"), max_length=20, choices=Kind.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    editors_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SourceProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        verbose_name = _("feed problem")
+        verbose_name_plural = _("feed problems")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_problem_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.get_kind_display()}"

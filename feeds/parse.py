@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from django.utils.translation import gettext_noop
+
 from feeds import jsonfeed
 from feeds.errors import ParseError
 from feeds.xmlprep import read_xml
@@ -90,13 +92,13 @@ def parse_feed(
         fetched_at = fetched_at.replace(tzinfo=UTC)
     fetched_at = fetched_at.astimezone(UTC)
     if not content.strip():
-        raise ParseError("The document is empty.")
+        raise ParseError(gettext_noop("The document is empty."))
     first = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if first in (b"{", b"[") or (first != b"<" and "json" in content_type.lower()):
         try:
             result = jsonfeed.parse(content)
         except jsonfeed.JSONFeedError as exc:
-            raise ParseError(str(exc)) from exc
+            raise ParseError(exc.msgid, exc.params) from exc
         warnings = list(result["warnings"])
     else:
         result, warnings = read_xml(content, content_type)

@@ -7,7 +7,7 @@ the same document twice adds nothing.
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django_q.models import Schedule
 from django_q.tasks import async_task
 from wagtail.search.backends import get_search_backend
 
+from feeds import health
 from feeds.ingest import IngestSummary, ingest_document
 from feeds.models import MAX_BACKOFF, MIN_INTERVAL, FetchLog, Source
 from feeds.parse import ParseError
@@ -32,8 +33,9 @@ HISTORY = 50
 INDEX_BATCH = 500
 # What one fetch may change on its source; saved in one go when the fetch is recorded.
 SOURCE_STATE = [
-    "url", "last_fetched_at", "last_success_at", "error_count", "last_error", "last_warning",
-    "next_fetch_at", "lease_until", "etag", "last_modified", "active", "deactivated_reason",
+    "url", "last_fetched_at", "last_success_at", "error_count", "last_error", "last_error_detail",
+    "last_warning", "next_fetch_at", "lease_until", "etag", "last_modified", "active",
+    "deactivated_reason",
 ]  # fmt: skip
 POLL_BATCH = 500
 
@@ -43,6 +45,7 @@ class Outcome:
     source: Source
     summary: IngestSummary | None = None
     error: str = ""
+    error_detail: dict = field(default_factory=dict)
     not_modified: bool = False
 
     def line(self) -> str:
@@ -115,36 +118,48 @@ def refresh(source: Source) -> Outcome:
             source.url, etag=source.etag or None, last_modified=source.last_modified or None
         )
     except FetchError as exc:
-        outcome.error = str(exc)
         log_row.http_status = exc.status
-        _record_failure(source, exc, started)
+        failure = exc
     else:
+        failure = None
         log_row.http_status = result.status
         log_row.bytes_read = result.bytes_read
         if result.status == 304:
             outcome.not_modified = True
-            _record_success(source, started, result.max_age, None)
         else:
             try:
                 outcome.summary = ingest_document(
                     source, result.content, content_type=result.content_type, fetched_at=started
                 )
             except ParseError as exc:
-                outcome.error = str(exc)
-                _record_failure(source, FetchError(str(exc)), started)
-            else:
-                source.etag = (result.etag or "")[:500]
-                source.last_modified = (result.last_modified or "")[:100]
-                summary = outcome.summary
-                _record_success(
-                    source, started, result.max_age, summary.ttl_minutes, summary.warnings
-                )
-                _move(source, result.permanent_url)
+                failure = FetchError(exc.msgid, exc.params)
+    moved = None
+    if failure is not None:
+        outcome.error, outcome.error_detail = str(failure), failure.detail
+        health.failed(source, failure, started)  # before the failure moves last_success_at on
+        _record_failure(source, failure, started)
+    elif outcome.summary is None:
+        _record_success(source, started, result.max_age, None)
+    else:
+        source.etag = (result.etag or "")[:500]
+        source.last_modified = (result.last_modified or "")[:100]
+        summary = outcome.summary
+        _record_success(source, started, result.max_age, summary.ttl_minutes, summary.warnings)
+        moved = _move(source, result.permanent_url)
     log_row.duration_ms = int((time.monotonic() - clock) * 1000)
     with transaction.atomic():
         # The history row and the new state land together, and the lease is released last:
         # whoever sees the source done also sees its fetch in the history.
         _finish_log(log_row, outcome)
+        if failure is None:
+            summary = outcome.summary or IngestSummary()
+            health.succeeded(
+                source,
+                started,
+                moved=moved,
+                new_post_ids=summary.new_post_ids,
+                unchanged=summary.unchanged,
+            )
         source.save(update_fields=SOURCE_STATE)
     if outcome.summary:
         enqueue_indexing(outcome.summary.touched_post_ids)
@@ -177,6 +192,7 @@ def _record_success(
     source.last_fetched_at = source.last_success_at = now
     source.error_count = 0
     source.last_error = ""
+    source.last_error_detail = {}
     if warnings is not None:
         source.last_warning = " ".join(warnings)[:2000]
     source.next_fetch_at = now + next_interval(source, max(hints) if hints else None)
@@ -187,6 +203,7 @@ def _record_failure(source: Source, exc: FetchError, now: datetime) -> None:
     source.last_fetched_at = now
     source.error_count += 1
     source.last_error = str(exc)[:2000]
+    source.last_error_detail = exc.detail
     source.lease_until = None
     if exc.gone:
         source.active = False
@@ -198,20 +215,26 @@ def _record_failure(source: Source, exc: FetchError, now: datetime) -> None:
     source.next_fetch_at = now + delay
 
 
-def _move(source: Source, permanent_url: str | None) -> None:
-    """A permanent redirect moves the source, unless another source already has that URL."""
+def _move(source: Source, permanent_url: str | None) -> tuple[str, str, bool] | None:
+    """A permanent redirect moves the source, unless another source already has that URL.
+
+    Returns (old URL, new URL, whether the source moved) when there was one, for the health
+    report."""
     if not permanent_url or permanent_url == source.url:
-        return
+        return None
+    old = source.url
     if Source.objects.filter(url=permanent_url).exclude(pk=source.pk).exists():
         source.last_warning = f"Moved permanently to {permanent_url}, already registered."
-    else:
-        source.url = permanent_url[:2000]
+        return old, permanent_url, False
+    source.url = permanent_url[:2000]
+    return old, source.url, True
 
 
 def _finish_log(log_row: FetchLog, outcome: Outcome) -> None:
     if outcome.error:
         log_row.outcome = FetchLog.Outcome.ERROR
         log_row.error = outcome.error[:2000]
+        log_row.error_detail = outcome.error_detail
     elif outcome.not_modified:
         log_row.outcome = FetchLog.Outcome.NOT_MODIFIED
     else:

@@ -14,11 +14,12 @@ from django.views import View
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from feeds import tasks
+from feeds import health, tasks
 from feeds.models import Source
 from mediahub.models import PartnerLogEntry
 from mediahub.permissions import (
@@ -41,7 +42,7 @@ def source_health(source: Source) -> str:
     """One phrase a partner understands: fine, failing, switched off, or not tried yet."""
     if not source.active:
         if source.deactivated_reason:
-            return _("Gone: %(reason)s") % {"reason": source.deactivated_reason}
+            return _("Gone: %(reason)s") % {"reason": source.deactivated_reason_text()}
         return _("Switched off")
     if source.error_count:
         return ngettext("Failing once", "Failing %(count)d times in a row", source.error_count) % {
@@ -62,6 +63,9 @@ class SourceInspectView(ScopedInspectView):
         context = super().get_context_data(**kwargs)
         context["health"] = source_health(self.object)
         context["fetch_logs"] = self.object.fetch_logs.all()[:FETCH_HISTORY]
+        context["problems"] = problems = list(self.object.problems.all()[:FETCH_HISTORY])
+        for problem in problems:
+            problem.text = health.describe(problem)
         context["can_fetch"] = self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", self.object
         )
@@ -110,7 +114,7 @@ class SourceViewSet(PartnerScopedSnippetViewSet):
         "__str__",
         "partner",
         Column("health", label=gettext_lazy("Health"), accessor=source_health),
-        Column("last_error", label=gettext_lazy("Last error")),
+        Column("last_error", label=gettext_lazy("Last error"), accessor="last_error_text"),
         DateColumn("last_success_at", label=gettext_lazy("Last success")),
         DateColumn("next_fetch_at", label=gettext_lazy("Next fetch"), sort_key="next_fetch_at"),
     ]
@@ -159,3 +163,26 @@ register_snippet(SourceViewSet)
 def register_source_log(actions) -> None:
     """Source history scopes to the user's partners, like every partner-owned object's."""
     actions.register_model(Source, PartnerLogEntry)
+
+
+class FeedProblemsPanel(Component):
+    """The admin home's list of open feed problems: the user's own partners', or all for
+    editors; the same findings the daily e-mail reports."""
+
+    name = "feed_problems"
+    template_name = "feeds/admin/feed_problems_panel.html"
+    order = 150
+
+    def __init__(self, problems: list) -> None:
+        self.problems = problems
+
+    def get_context_data(self, parent_context):
+        for problem in self.problems:
+            problem.text = health.describe(problem)
+        return {"problems": self.problems}
+
+
+@hooks.register("construct_homepage_panels")
+def add_feed_problems_panel(request, panels) -> None:
+    if problems := health.visible_problems(request.user):
+        panels.append(FeedProblemsPanel(problems))

@@ -9,6 +9,7 @@ import re
 import xml.sax
 
 import feedparser
+from django.utils.translation import gettext_noop
 
 from feeds.errors import ParseError
 
@@ -22,7 +23,7 @@ _DOCTYPE_DECL = re.compile(
     rb"(?P<subset>\[(?:[^\]\"'<]++|\"[^\"]*+\"|'[^']*+'|<!--.*?-->|<)*+\])?\s*+>",
     re.DOTALL,
 )
-_ENTITY_REFUSAL = (
+_ENTITY_REFUSAL = gettext_noop(
     "The feed declares its own XML entities in a form we cannot safely remove; refused to"
     " read it (entity declarations can be used for attacks)."
 )
@@ -60,7 +61,8 @@ def read_xml(content: bytes, content_type: str) -> tuple[dict, list[str]]:
         except Exception as again:
             name = type(again).__name__
             raise ParseError(
-                f"This is not a readable feed: it is too damaged to parse ({name})."
+                gettext_noop("This is not a readable feed: it is too damaged to parse (%(name)s)."),
+                {"name": name},
             ) from exc
         data = repaired
         warnings.append("Replaced invalid character references (such as halves of an emoji).")
@@ -73,9 +75,9 @@ def read_xml(content: bytes, content_type: str) -> tuple[dict, list[str]]:
         )
     entries, feed, version = result["entries"], result["feed"], result.get("version") or ""
     if not entries and not _get(feed, "title") and (not version or result.get("bozo")):
-        raise ParseError(_problem(result, content, fatal=True))
-    if result.get("bozo") and (problem := _problem(result, data, fatal=False)):
-        warnings.append(problem)
+        raise ParseError(*_problem(result, content, fatal=True))
+    if result.get("bozo") and (problem := _problem(result, data, fatal=False))[0]:
+        warnings.append(problem[0] % problem[1] if problem[1] else problem[0])
     return {"feed": feed, "entries": entries, "version": version}, warnings
 
 
@@ -121,26 +123,31 @@ def _repair_char_refs(match: re.Match) -> bytes:
     return "".join(f"&#{ord(c) if _XML_CHAR.match(c) else 0xFFFD};" for c in text).encode()
 
 
-def _problem(result: dict, data: bytes, *, fatal: bool) -> str:
-    """Plain words for what feedparser found wrong (the encoding is reported separately)."""
+def _problem(result: dict, data: bytes, *, fatal: bool) -> tuple[str, dict]:
+    """Plain words for what feedparser found wrong (the encoding is reported separately), as a
+    message template and its parameters."""
     exc = result.get("bozo_exception")
     if fatal and re.search(rb"<html|<!doctype html", data[:4096], re.I):
-        return "This is an HTML web page, not a feed."
+        return gettext_noop("This is an HTML web page, not a feed."), {}
     if isinstance(exc, xml.sax.SAXParseException):
         line = exc.getLineNumber() or 0
         if not data.removeprefix(codecs.BOM_UTF8).startswith(b"<?xml"):
             line -= 1  # feedparser prepended an XML declaration line
         what = f"{exc.getMessage()} at line {line}" if line > 0 else exc.getMessage()
         if fatal:
-            return f"This is not a readable feed: the XML is broken ({what})."
-        return f"The feed is not well-formed XML ({what}); recovered what could be read."
+            return gettext_noop("This is not a readable feed: the XML is broken (%(what)s)."), {
+                "what": what
+            }
+        return f"The feed is not well-formed XML ({what}); recovered what could be read.", {}
     if fatal:
-        return "This is not an RSS, Atom, RDF or JSON feed; nothing usable could be read."
+        return gettext_noop(
+            "This is not an RSS, Atom, RDF or JSON feed; nothing usable could be read."
+        ), {}
     if isinstance(exc, feedparser.CharacterEncodingUnknown):
-        return "Could not work out the character encoding; unreadable characters were replaced."
+        return "Could not work out the character encoding; unreadable characters were replaced.", {}
     if exc is None or isinstance(exc, feedparser.CharacterEncodingOverride):
-        return ""
-    return f"The feed has errors ({exc}); recovered what could be read."
+        return "", {}
+    return f"The feed has errors ({exc}); recovered what could be read.", {}
 
 
 def _charset(content_type: str) -> str:

@@ -38,6 +38,11 @@ def can_moderate(user) -> bool:
     return bool(user.is_active and (user.is_superuser or user.has_perm(MODERATE_ALL)))
 
 
+def moderators() -> QuerySet:
+    """The active editors and superusers: who hears about every partner."""
+    return get_user_model().objects.filter(_moderators_filter(), is_active=True).distinct()
+
+
 def partner_ids_for(user) -> set[int]:
     """The partners a user is a member of, cached on the user object for the request."""
     if not user.is_authenticated:
@@ -131,7 +136,7 @@ class ModeratorsOnlyPermissionPolicy(ModelPermissionPolicy):
         return can_moderate(user)
 
     def users_with_any_permission(self, actions) -> QuerySet:
-        return get_user_model().objects.filter(_moderators_filter(), is_active=True).distinct()
+        return moderators()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from mediahub.fetch.errors import FetchError, UnsafeURL
 
@@ -79,7 +80,9 @@ def _literal_address(host: str) -> IPAddress | None:
         try:
             return ipaddress.IPv6Address(host)
         except ValueError:
-            raise UnsafeURL(f"'{host}' is not a valid IPv6 address.") from None
+            raise UnsafeURL(
+                gettext_noop("'%(host)s' is not a valid IPv6 address."), {"host": host}
+            ) from None
     with contextlib.suppress(ValueError):
         return ipaddress.IPv4Address(host)
     numeric = bool(_NUMERIC_LABEL.match(host.rstrip(".").rsplit(".", 1)[-1]))
@@ -87,12 +90,18 @@ def _literal_address(host: str) -> IPAddress | None:
         socket.inet_aton(host)  # what the C resolver would turn into an address
         numeric = True
     if numeric:
-        raise UnsafeURL(f"'{host}' is a disguised numeric address; use a normal host name.")
+        raise UnsafeURL(
+            gettext_noop("'%(host)s' is a disguised numeric address; use a normal host name."),
+            {"host": host},
+        )
     return None
 
 
 def _resolve(host: str, port: int) -> list[IPAddress]:
-    failed = FetchError(f"Could not find the server '{host}' (the name does not resolve).")
+    failed = FetchError(
+        gettext_noop("Could not find the server '%(host)s' (the name does not resolve)."),
+        {"host": host},
+    )
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
@@ -109,18 +118,20 @@ def vet(url: str, rule: AddressRule) -> Target:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise UnsafeURL("This is not a valid web address.") from None
+        raise UnsafeURL(gettext_noop("This is not a valid web address.")) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise UnsafeURL("Only http:// and https:// addresses can be fetched.")
+        raise UnsafeURL(gettext_noop("Only http:// and https:// addresses can be fetched."))
     if "@" in parts.netloc:
-        raise UnsafeURL("Addresses with a user name or password in them are not accepted.")
+        raise UnsafeURL(
+            gettext_noop("Addresses with a user name or password in them are not accepted.")
+        )
     if not parts.hostname:
-        raise UnsafeURL("The address has no host name.")
+        raise UnsafeURL(gettext_noop("The address has no host name."))
     default_port = 443 if scheme == "https" else 80
     port = default_port if port is None else port
     if port == 0:
-        raise UnsafeURL("The address has an invalid port number.")
+        raise UnsafeURL(gettext_noop("The address has an invalid port number."))
     literal = _literal_address(parts.hostname)
     if literal is not None:
         host, addresses = str(literal), [literal]
@@ -128,14 +139,19 @@ def vet(url: str, rule: AddressRule) -> Target:
         try:
             host = parts.hostname.encode("idna").decode("ascii")
         except UnicodeError:
-            raise UnsafeURL(f"'{parts.hostname}' is not a valid host name.") from None
+            raise UnsafeURL(
+                gettext_noop("'%(host)s' is not a valid host name."), {"host": parts.hostname}
+            ) from None
         addresses = _resolve(host, port)
         host = host.rstrip(".")  # certificates and Host headers carry no trailing dot
     refused = [ip for ip in addresses if not rule(ip)]
     if refused:
         raise UnsafeURL(
-            f"'{host}' points to a private or reserved network address ({refused[0]}); "
-            "only public internet addresses can be fetched."
+            gettext_noop(
+                "'%(host)s' points to a private or reserved network address (%(address)s); "
+                "only public internet addresses can be fetched."
+            ),
+            {"host": host, "address": str(refused[0])},
         )
     name = f"[{host}]" if ":" in host else host
     target = quote(parts.path or "/", safe="/%!$&'()*+,;=:@~")

@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 
 import urllib3
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.ssl_match_hostname import CertificateError
@@ -83,7 +84,9 @@ def _connect(target: Target, connect_timeout: float, read_timeout: float) -> HTT
             continue
         conn.timeout = read_timeout
         return conn
-    raise last or FetchError(f"Could not connect to the server {target.host}.")
+    raise last or FetchError(
+        gettext_noop("Could not connect to the server %(host)s."), {"host": target.host}
+    )
 
 
 def _read_body(resp: Any, limit: int) -> bytes:
@@ -91,13 +94,17 @@ def _read_body(resp: Any, limit: int) -> bytes:
     declared = resp.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise FetchError(
-            f"The feed is too large ({int(declared):,} bytes; the limit is {limit:,})."
+            gettext_noop("The feed is too large (%(size)s bytes; the limit is %(limit)s)."),
+            {"size": f"{int(declared):,}", "limit": f"{limit:,}"},
         )
     chunks, size = [], 0
     while chunk := resp.read1(CHUNK, decode_content=True):  # bounded even for gzip bombs
         size += len(chunk)
         if size > limit or resp.tell() > limit:
-            raise FetchError(f"The feed is too large (more than {limit:,} bytes once unpacked).")
+            raise FetchError(
+                gettext_noop("The feed is too large (more than %(limit)s bytes once unpacked)."),
+                {"limit": f"{limit:,}"},
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -106,12 +113,17 @@ def _redirect_target(url: str, resp: Any, hop: int, seen: set[str]) -> str:
     """The next URL to try; it is vetted like the first one before anything is sent to it."""
     location = resp.headers.get("Location", "").strip()
     if not location:
-        raise FetchError(f"The server redirected (HTTP {resp.status}) to nowhere.")
+        raise FetchError(
+            gettext_noop("The server redirected (HTTP %(status)s) to nowhere."),
+            {"status": resp.status},
+        )
     if hop == MAX_REDIRECTS:
-        raise FetchError(f"Too many redirects (more than {MAX_REDIRECTS}).")
+        raise FetchError(
+            gettext_noop("Too many redirects (more than %(count)s)."), {"count": MAX_REDIRECTS}
+        )
     new = urljoin(url, location)
     if new.split("#", 1)[0] in seen:
-        raise FetchError("The address redirects in a loop and never reaches a feed.")
+        raise FetchError(gettext_noop("The address redirects in a loop and never reaches a feed."))
     seen.add(new.split("#", 1)[0])
     return new
 
@@ -158,7 +170,10 @@ def fetch(
             with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
-    too_slow = f"Gave up after {total:g} seconds: the server was too slow to answer."
+    too_slow = (
+        gettext_noop("Gave up after %(seconds)s seconds: the server was too slow to answer."),
+        {"seconds": f"{total:g}"},
+    )
     watchdog = threading.Timer(total, on_deadline)
     watchdog.daemon = True
     watchdog.start()
@@ -168,13 +183,13 @@ def fetch(
             target = vet(url, rule)
             remaining = start + total - time.monotonic()
             if remaining <= 0:
-                raise FetchError(too_slow)
+                raise FetchError(*too_slow)
             conn = resp = None
             try:
                 conn = _connect(target, min(connect_to, remaining), min(read_to, remaining))
                 live.append(conn.sock)
                 if expired.is_set():
-                    raise FetchError(too_slow)
+                    raise FetchError(*too_slow)
                 conn.request(
                     "GET",
                     target.request_target,
@@ -190,7 +205,7 @@ def fetch(
                     raise status_error(resp.status, resp.reason, resp.headers.get("Retry-After"))
                 content = _read_body(resp, limit) if resp.status == 200 else b""
                 if expired.is_set():  # a body cut off by the watchdog may look complete
-                    raise FetchError(too_slow)
+                    raise FetchError(*too_slow)
                 return FetchResult(
                     status=resp.status,
                     url=url,
@@ -207,7 +222,7 @@ def fetch(
                 )
             except _NETWORK_ERRORS as exc:
                 if expired.is_set():
-                    raise FetchError(too_slow) from exc
+                    raise FetchError(*too_slow) from exc
                 raise network_error(exc, target.host, target.port) from exc
             finally:
                 for part in (resp, conn, *live):

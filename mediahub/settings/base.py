@@ -346,6 +346,8 @@ FEEDS_FETCH_THUMBNAILS = env_bool("FEEDS_FETCH_THUMBNAILS", True)
 FEEDS_MAX_BYTES = int(env("FEEDS_MAX_BYTES", str(10 * 1024 * 1024)))
 # How long a worker holds a source it is fetching; a lost worker's sources return after it.
 FEEDS_LEASE_SECONDS = int(env("FEEDS_LEASE_SECONDS", "600"))
+# Feed health: a source failing for longer than this is reported to its partner and the editors.
+FEEDS_HEALTH_FAILING_HOURS = int(env("FEEDS_HEALTH_FAILING_HOURS", "24"))
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
