@@ -232,6 +232,7 @@ def test_the_digest_speaks_the_recipients_language(groups, partner, gone_source)
             assert health.describe(problem) in mails_to(user.email)[0].body
             subject = gettext("Feed problems of %(partner)s") % {"partner": partner.name}
         assert mails_to(user.email)[0].subject == subject
+    assert mails_to(dutch.email)[0].subject.startswith("Feedproblemen van")
 
 
 def test_the_home_panel_lists_own_open_problems_and_editors_see_all(
@@ -272,6 +273,7 @@ def test_the_last_error_is_shown_in_the_users_language(client, groups, http_serv
     client.force_login(speaking(PartnerUserFactory(partner=partner), "nl"))
     with translation.override("nl"):
         dutch = gettext(source.last_error_detail["msgid"]) % source.last_error_detail["params"]
+    assert dutch.startswith("De server had een probleem (HTTP 500")
     assert dutch in client.get(SOURCES).content.decode()
     assert dutch in client.get(f"{SOURCES}inspect/{source.pk}/").content.decode()
 
