@@ -21,8 +21,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSet
 
 from mediahub.models import Partner
 from mediahub.permissions import can_moderate, partner_ids_for
@@ -203,7 +203,8 @@ class TakeOverView(View):
             )
         else:
             messages.success(
-                request, _("%(owner)s has been asked whether you may take over '%(title)s'.") % names
+                request,
+                _("%(owner)s has been asked whether you may take over '%(title)s'.") % names,
             )
         return redirect(back)
 
