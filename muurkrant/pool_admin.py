@@ -151,7 +151,8 @@ class PoolView(IndexView):
 
     @cached_property
     def columns(self) -> list[Column]:
-        return [
+        partners = takeover_partners(self.request.user)
+        columns = [
             TitleColumn(
                 "title",
                 label=_("Title"),
@@ -162,13 +163,14 @@ class PoolView(IndexView):
             Column("kind", label=_("Kind"), accessor="get_kind_display"),
             Column("status", label=_("Status"), accessor="get_status_display"),
             DateColumn("published_at", label=_("Date")),
-            TakeOverColumn(
-                "take_over",
-                label=_("Take over"),
-                partners=takeover_partners(self.request.user),
-                next_url=self.next_url,
-            ),
         ]
+        if partners:  # editors who are no member of a partner take nothing over
+            columns.append(
+                TakeOverColumn(
+                    "take_over", label=_("Take over"), partners=partners, next_url=self.next_url
+                )
+            )
+        return columns
 
     def get_valid_orderings(self) -> list[str]:
         return []  # newest first only: the order the pool's index serves
