@@ -21,6 +21,7 @@ from bench.procs import ROOT, PeakMemory, free_port, start, stop, wait_for_http
 INGEST_ENTRIES = 10_000
 WALL_REPEATS = 15
 WALL_PAGE = 1000
+POOL_PAGE = 1000
 SOURCES = 1000
 CYCLE_LIMIT = 240  # seconds before a fetch cycle counts as stuck
 
@@ -87,24 +88,60 @@ def wall() -> dict:
     cursor = encode_cursor(wall_order[(WALL_PAGE - 1) * per_page - 1])
     deep_url = f"/muurkrant/?before={cursor}"
 
-    def median_ms(url: str) -> float:
-        timings = []
-        for _ in range(WALL_REPEATS):
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append(time.perf_counter() - started)
-            assert response.status_code == 200, response.status_code
-        return statistics.median(timings) * 1000
-
-    page1 = median_ms("/muurkrant/")
-    page1000 = median_ms(deep_url)
+    page1 = median_ms(client, "/muurkrant/")
+    page1000 = median_ms(client, deep_url)
     # Take page 1 again after the deep page, so a slow moment does not skew one side alone.
-    page1 = min(page1, median_ms("/muurkrant/"))
+    page1 = min(page1, median_ms(client, "/muurkrant/"))
     return {
         "wall_posts": Post.objects.count(),
         "wall_page1_ms": round(page1, 1),
         "wall_page1000_ms": round(page1000, 1),
         "wall_page1000_over_page1": round(page1000 / page1, 2),
+    }
+
+
+def median_ms(client, url: str, repeats: int = WALL_REPEATS) -> float:
+    """Median server time of a page, in milliseconds, through Django's test client."""
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings) * 1000
+
+
+def pool() -> dict:
+    """The admin's Pool as a partner user sees it (50 rows a page, the visibility rule, the
+    filters), against the wall's first page measured alongside: page 1, page 1,000 and one
+    partner's posts. Search is left out: the bulk-made posts have no search rows."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from mediahub.models import Membership, Partner
+    from mediahub.roles import PARTNERS
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-pool")
+    user.groups.add(Group.objects.get(name=PARTNERS))
+    own, other = Partner.objects.get(slug="omroep-0"), Partner.objects.get(slug="omroep-1")
+    Membership.objects.get_or_create(user=user, partner=own)
+    admin, resident = Client(), Client()
+    admin.force_login(user)
+    first = admin.get("/admin/pool/")
+    assert first.status_code == 200 and b"/take-over/" in first.content, first.status_code
+    wall_page1 = median_ms(resident, "/muurkrant/")
+    page1 = median_ms(admin, "/admin/pool/")
+    deep = median_ms(admin, f"/admin/pool/?p={POOL_PAGE}")
+    partner = median_ms(admin, f"/admin/pool/?partner={other.pk}")
+    wall_page1 = min(wall_page1, median_ms(resident, "/muurkrant/"))
+    return {
+        "pool_page1_ms": round(page1, 1),
+        "pool_page1000_ms": round(deep, 1),
+        "pool_partner_ms": round(partner, 1),
+        "pool_page1_over_wall_page1": round(page1 / wall_page1, 2),
+        "pool_page1000_over_page1": round(deep / page1, 2),
+        "pool_partner_over_page1": round(partner / page1, 2),
     }
 
 

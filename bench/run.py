@@ -29,6 +29,9 @@ TABLE = [
     ("fetch_cycle_1000_s", "fetch cycle, 1,000 sources, one qcluster (s)", ("max", 60)),
     ("wall_page1_ms", "wall page 1, 100,000 posts (ms, median)", ("max", 150)),
     ("wall_page1000_over_page1", "wall page 1,000 ÷ page 1", ("max", 2)),
+    ("pool_page1_over_wall_page1", "admin Pool page 1 (50 rows) ÷ wall page 1", ("max", 4)),
+    ("pool_page1000_over_page1", "admin Pool page 1,000 ÷ Pool page 1", ("max", 2)),
+    ("pool_partner_over_page1", "admin Pool, one partner ÷ Pool page 1", ("max", 2)),
     ("feed_vs_healthz", "cached /feeds/wall.rss ÷ /healthz (req/s)", ("min", 0.5)),
     ("not_modified_vs_healthz", "304 /feeds/wall.rss ÷ /healthz (req/s)", ("min", 0.8)),
     ("qcluster_peak_rss_mb", "qcluster peak memory, all processes (MB)", None),
@@ -92,6 +95,8 @@ def main() -> int:
         make_posts(POSTS)
         print("wall…", flush=True)
         results.update(measure.wall())
+        print("pool…", flush=True)
+        results.update(measure.pool())
         print("fetch cycle…", flush=True)
         results.update(measure.fetch_cycle(env, work))
         print("HTTP load…", flush=True)

@@ -148,7 +148,13 @@ def search_ids(filters: WallFilters) -> list[int]:
         candidates = candidates.filter(partner_id=filters.partner.pk)
     if filters.kind:
         candidates = candidates.filter(kind=filters.kind)
-    results = get_search_backend().search(filters.q, candidates.only("pk"))[:SEARCH_LIMIT]
+    return matching_ids(filters.q, candidates)
+
+
+def matching_ids(text: str, candidates: PostQuerySet) -> list[int]:
+    """Ids of the candidates that match the search text, the most relevant first, at most
+    SEARCH_LIMIT of them. Candidates may be narrowed by the search fields' filters only."""
+    results = get_search_backend().search(text, candidates.only("pk"))[:SEARCH_LIMIT]
     return [post.pk for post in results]
 
 

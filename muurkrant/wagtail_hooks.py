@@ -1,5 +1,5 @@
-"""The admin's "Muurkrant" menu: posts, the moderation queue, partners and wijken; and
-Settings → API tokens (``tokens_admin.py``).
+"""The admin's "Muurkrant" menu: posts, the moderation queue, partners and wijken; the Pool
+(``pool_admin.py``); and Settings → API tokens (``tokens_admin.py``).
 
 Apps built on muurkrant add their own items to it through the hook named in MENU_HOOK.
 """
@@ -39,6 +39,7 @@ from muurkrant.admin_views import (
     RejectionPanel,
 )
 from muurkrant.models import PartnerToken, Post, Wijk
+from muurkrant.pool_admin import PoolViewSet
 from muurkrant.tokens_admin import PartnerTokenPermissionPolicy, PartnerTokenViewSet
 
 MENU_HOOK = "register_muurkrant_menu_item"
@@ -194,6 +195,12 @@ class MuurkrantViewSetGroup(SnippetViewSetGroup):
 
 register_snippet(MuurkrantViewSetGroup)
 register_snippet(PartnerTokenViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_pool() -> PoolViewSet:
+    return PoolViewSet()
+
 
 hooks.register("register_bulk_action", ApproveBulkAction)
 hooks.register("register_bulk_action", RejectBulkAction)

@@ -5,7 +5,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
@@ -92,6 +92,29 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
     def for_partner(self, partner) -> "PostQuerySet":
         return self.filter(partner=partner)
+
+    def in_pool(self, user) -> "PostQuerySet":
+        """What the pool shows a user: every partner's published posts, and the drafts and
+        pending posts of the user's own partners — never another partner's unpublished work.
+
+        Written as one CASE rather than an OR of two status lookups: SQLite would merge those
+        and sort every published post for each page, where now it walks ``post_pool_idx`` in
+        date order and stops after a page.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        own_unpublished = Q(
+            status__in=[Post.Status.DRAFT, Post.Status.PENDING],
+            partner_id__in=user.memberships.values("partner_id"),
+        )
+        return self.filter(
+            Case(
+                When(status=Post.Status.PUBLISHED, then=True),
+                When(own_unpublished, then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
 
     def for_cards(self) -> "PostQuerySet":
         """Everything a card needs in one query (plus one for tags if asked)."""
@@ -235,6 +258,10 @@ class Post(index.Indexed, ClusterableModel):
             models.Index(fields=["partner", "status", "-published_at"], name="post_partner_idx"),
             models.Index(fields=["kind", "status", "-published_at"], name="post_kind_idx"),
             models.Index(fields=["status", "created_at"], name="post_queue_idx"),
+            # The pool's order, covering its visibility rule (``PostQuerySet.in_pool``).
+            models.Index(
+                fields=["-published_at", "-id", "status", "partner"], name="post_pool_idx"
+            ),
             models.Index(
                 fields=["pinned_until"],
                 condition=Q(pinned_until__isnull=False),
