@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from mediahub.models import TakeoverPermission
 from mediahub.sanitize import clean_text
 from muurkrant.models.wall import WallPage
 from muurkrant.video import video_from_url
@@ -109,6 +110,9 @@ class Post(index.Indexed, ClusterableModel):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
         HIDDEN = "hidden", _("Hidden")
+        WITHDRAWN = "withdrawn", _("Withdrawn with its original")
+
+    Takeover = TakeoverPermission
 
     partner = models.ForeignKey(
         "mediahub.Partner",
@@ -161,6 +165,23 @@ class Post(index.Indexed, ClusterableModel):
     tags = ClusterTaggableManager(through=PostTag, blank=True, verbose_name=_("tags"))
     wijken = ParentalManyToManyField(
         Wijk, blank=True, related_name="posts", verbose_name=_("neighbourhoods")
+    )
+
+    original = models.ForeignKey(
+        "self",
+        verbose_name=_("taken over from"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    takeover_permission = models.CharField(
+        _("takeover by other partners"),
+        max_length=20,
+        choices=TakeoverPermission.choices,
+        blank=True,
+        help_text=_("Left empty, your partner's default applies."),
     )
 
     status = models.CharField(
@@ -217,7 +238,12 @@ class Post(index.Indexed, ClusterableModel):
                 fields=["source", "identity"],
                 condition=Q(source__isnull=False),
                 name="unique_post_per_source_identity",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["original", "partner"],
+                condition=Q(original__isnull=False),
+                name="unique_copy_per_partner",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="post_wall_idx"),
@@ -260,6 +286,11 @@ class Post(index.Indexed, ClusterableModel):
         content = {name: getattr(self, name) for name in VISIBLE_FIELDS}
         content["body"] = " ".join([clean_text(self.body), *_HREF.findall(self.body)])
         return content
+
+    @property
+    def takeover(self) -> str:
+        """The takeover permission in force: the post's own choice, else its partner's default."""
+        return self.takeover_permission or self.partner.takeover_permission
 
     @property
     def slug(self) -> str:
