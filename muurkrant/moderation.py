@@ -46,8 +46,9 @@ def status_after_change(
     ``Post.Origin`` (a feed, a partner in the admin or the API, a takeover, an editor),
     ``trusted`` the trust of the feed's source or the partner, ``content_changed`` whether
     anything residents see changed, ``flagged`` whether a moderation keyword matches.
-    Hidden posts, drafts and copies withdrawn with their original stay as they are, and a rejected post is never published by a
-    change: only an editor's explicit decision (approve, reject, hide) undoes those.
+    Hidden posts, drafts and copies withdrawn with their original stay as they are, and a
+    rejected post is never published by a change: only an editor's explicit decision (approve,
+    reject, hide) undoes those.
     """
     if prior in (Post.Status.HIDDEN, Post.Status.DRAFT, Post.Status.WITHDRAWN):
         return prior

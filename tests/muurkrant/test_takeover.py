@@ -9,15 +9,20 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from feeds.ingest import ingest_entries
 from feeds.parse import parse_feed
 from muurkrant import moderation, takeover
 from muurkrant.models import Post, TakeoverRequest
 from tests.factories import PartnerFactory, PartnerUserFactory, SourceFactory, WijkFactory
-from tests.muurkrant.test_api import api, issue_token, isolated, token  # noqa: F401
+from tests.muurkrant import test_api
+from tests.muurkrant.test_api import issue_token
 
 pytestmark = pytest.mark.django_db
+
+# The API tests' fixtures: a token for the trusted partner "RTV Test" and a client using it.
+api, token, isolated = test_api.api, test_api.token, test_api.isolated
 
 
 @pytest.fixture
@@ -92,10 +97,13 @@ def test_an_editor_overrides_a_refusal(original, partner, editor):
     assert copy.original == original
 
 
-def test_ask_then_approve_makes_the_copy_and_tells_both(original, partner, taker_user, owner_user):
+def test_ask_then_approve_makes_the_copy_and_tells_both(
+    original, partner, taker_user, owner_user, django_capture_on_commit_callbacks
+):
     set_permission(original, Post.Takeover.ASK)
 
-    request = takeover.take_over(original, partner, user=taker_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = takeover.take_over(original, partner, user=taker_user)
     assert isinstance(request, TakeoverRequest)
     assert request.status == TakeoverRequest.Status.PENDING
     assert not Post.objects.filter(original=original).exists()
@@ -107,7 +115,8 @@ def test_ask_then_approve_makes_the_copy_and_tells_both(original, partner, taker
 
     with pytest.raises(PermissionDenied):
         takeover.decide(request, approve=True, user=taker_user)  # not the taker's to decide
-    takeover.decide(request, approve=True, user=owner_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        takeover.decide(request, approve=True, user=owner_user)
     request.refresh_from_db()
     assert request.status == TakeoverRequest.Status.APPROVED
     assert request.decided_by == owner_user and request.decided_at
@@ -117,10 +126,13 @@ def test_ask_then_approve_makes_the_copy_and_tells_both(original, partner, taker
     assert "approved" in mail.outbox[1].subject.lower()
 
 
-def test_ask_then_decline_tells_the_asker(original, partner, taker_user, owner_user):
+def test_ask_then_decline_tells_the_asker(
+    original, partner, taker_user, owner_user, django_capture_on_commit_callbacks
+):
     set_permission(original, Post.Takeover.ASK)
     request = takeover.take_over(original, partner, user=taker_user)
-    takeover.decide(request, approve=False, user=owner_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        takeover.decide(request, approve=False, user=owner_user)
     request.refresh_from_db()
     assert request.status == TakeoverRequest.Status.DECLINED
     assert request.copy is None
@@ -213,12 +225,17 @@ FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Elders</title>
 <description>Zaterdag in het park.</description></item></channel></rss>"""
 
 
+def entries_of(title: str):
+    document = FEED.format(title=title).encode()
+    return parse_feed(document, url="https://elders.example/feed", fetched_at=timezone.now()).entries
+
+
 def test_a_feed_correction_of_the_original_reaches_the_copy(owner, partner):
     source = SourceFactory(partner=owner, trusted=True)
-    ingest_entries(source, parse_feed(FEED.format(title="Concert").encode()).entries)
+    ingest_entries(source, entries_of("Concert"))
     original = Post.objects.get(source=source)
     copy = takeover.take_over(original, partner, user=None)
-    ingest_entries(source, parse_feed(FEED.format(title="Concert verplaatst").encode()).entries)
+    ingest_entries(source, entries_of("Concert verplaatst"))
     copy.refresh_from_db()
     assert copy.title == "Concert verplaatst"
 
