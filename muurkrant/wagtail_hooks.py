@@ -25,10 +25,10 @@ from mediahub.permissions import (
     PartnerScopedPermissionPolicy,
     PartnerScopedSnippetViewSet,
     can_moderate,
+    partner_ids_for,
     partners_of_request,
 )
 from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
-from mediahub.permissions import partner_ids_for
 from muurkrant import moderation, queue, takeover
 from muurkrant.admin_views import (
     ApproveBulkAction,

@@ -85,7 +85,7 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
     def for_cards(self) -> "PostQuerySet":
         """Everything a card needs in one query (plus one for tags if asked)."""
-        return self.select_related("partner", "image")
+        return self.select_related("partner", "image", "original__partner")
 
 
 class Post(index.Indexed, ClusterableModel):
