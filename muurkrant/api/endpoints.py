@@ -409,7 +409,7 @@ def _take_over(request: HttpRequest, original: Post) -> tuple[int, dict[str, Any
     except takeover.TakeoverNotAllowed as exc:
         raise HttpError(403, str(exc)) from exc
     except takeover.AlreadyTakenOver as exc:
-        return 409, {"detail": str(exc), "copy": created_body(request, exc.copy)}
+        return 409, {"detail": str(exc), "existing_copy": created_body(request, exc.copy)}
     except takeover.TakeoverRefused as exc:
         raise HttpError(422, str(exc)) from exc
     if isinstance(result, TakeoverRequest):

@@ -67,7 +67,7 @@ _DESCRIPTIONS = {
     403: "The owner does not allow this post to be taken over.",
     404: "No such post here (another partner's own post is not found either).",
     409: "A request with this Idempotency-Key is still running; retry shortly. For a takeover: "
-    "your partner already took the post over, and `copy` names that copy.",
+    "your partner already took the post over, and `existing_copy` names that copy.",
     413: "The request, or its audio file (API_MAX_AUDIO_BYTES, default 100 MB), is too large.",
     422: "Invalid fields, each named in `loc`; or an Idempotency-Key used for another request.",
     429: "Too many requests for this token.",

@@ -291,10 +291,10 @@ class Error(Schema):
 
 class Conflict(Schema):
     """409: a request with this Idempotency-Key is still running (retry shortly); or, for a
-    takeover, your partner already took the post over: `copy` is that copy."""
+    takeover, your partner already took the post over: `existing_copy` is that copy."""
 
     detail: str
-    copy_: PostCreated | None = Field(None, alias="copy")
+    existing_copy: PostCreated | None = None
 
 
 class FieldError(Schema):

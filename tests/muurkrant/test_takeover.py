@@ -19,6 +19,7 @@ from muurkrant.models import Post, TakeoverRequest
 from tests.factories import PartnerFactory, PartnerUserFactory, SourceFactory, WijkFactory
 from tests.muurkrant import test_api
 from tests.muurkrant.test_api import issue_token
+from tests.muurkrant.test_openapi import assert_documented
 
 pytestmark = pytest.mark.django_db
 
@@ -284,7 +285,7 @@ def test_api_takeover_answers_by_permission(api, original, owner):
     again = api("post", f"/pool/{original.pk}/takeover")
     assert again.status_code == 409
     copy = Post.objects.get(original=original)
-    assert again.json()["copy"]["id"] == copy.pk
+    assert again.json()["existing_copy"]["id"] == copy.pk
 
     asked = api("post", "/posts", {"title": "Vraag eerst"})  # an own post: 422 to take over
     assert api("post", f"/pool/{asked.json()['id']}/takeover").status_code == 422
@@ -388,3 +389,26 @@ def test_the_post_form_offers_the_takeover_permission(client, original, owner_us
     client.force_login(owner_user)
     form = client.get(reverse("wagtailsnippets_muurkrant_post:edit", args=[original.pk]))
     assert 'name="takeover_permission"' in form.text
+
+
+def test_takeover_answers_have_their_documented_shapes(client, api, original, owner):
+    schema = client.get("/api/v1/openapi.json").json()
+    path = "/pool/{post_id}/takeover"
+    asking = Post.objects.create(partner=owner, title="Vraag", status=Post.Status.PUBLISHED)
+    refusing = Post.objects.create(partner=owner, title="Nee", status=Post.Status.PUBLISHED)
+    set_permission(asking, Post.Takeover.ASK)
+    set_permission(refusing, Post.Takeover.NOT_ALLOWED)
+    answers = [
+        api("post", f"/pool/{original.pk}/takeover"),
+        api("post", f"/pool/{original.pk}/takeover"),
+        api("post", f"/pool/{asking.pk}/takeover"),
+        api("post", f"/pool/{refusing.pk}/takeover"),
+        api("post", "/pool/999999/takeover"),
+    ]
+    assert [answer.status_code for answer in answers] == [201, 409, 202, 403, 404]
+    for answer in answers:
+        assert_documented(schema, answer, "post", path)
+    mine = api("get", "/posts").json()["items"][0]
+    assert mine["original"]["partner"] == "radio-elders"
+    assert_documented(schema, api("get", "/pool"), "get", "/pool")
+    assert_documented(schema, api("get", f"/posts/{mine['id']}"), "get", "/posts/{post_id}")
