@@ -106,7 +106,9 @@ def ingest_entries(source: Source, entries: Sequence[Entry]) -> IngestSummary:
     for start in range(0, len(entries), BATCH):
         _ingest_batch(source, entries[start : start + BATCH], summary)
     if summary.new or summary.updated:
-        posts_changed.send(Post, partner_ids=[source.partner_id])  # bulk writes send none
+        posts_changed.send(  # bulk writes send no model signals
+            Post, partner_ids=[source.partner_id], post_ids=summary.touched_post_ids
+        )
     return summary
 
 

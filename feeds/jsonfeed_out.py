@@ -47,6 +47,13 @@ def item_object(entry: FeedEntry) -> dict:
         "partner": entry.partner_name,
         "video_url": entry.video_url,
     }
+    if entry.via is not None:
+        item[EXTENSION]["via"] = {
+            "post_id": entry.via.post_id,
+            "url": entry.via.url,
+            "partner": entry.via.partner_name,
+            "partner_url": entry.via.partner_url,
+        }
     return item
 
 

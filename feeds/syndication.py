@@ -66,6 +66,17 @@ class Media:
 
 
 @dataclass
+class Via:
+    """The post a copy was taken over from: RSS <source>, Atom rel="via", JSON Feed's extension."""
+
+    post_id: int
+    url: str
+    partner_name: str
+    partner_url: str
+    partner_feed_url: str
+
+
+@dataclass
 class FeedEntry:
     """One post as every feed format sees it, built once so RSS, Atom and JSON Feed agree."""
 
@@ -86,6 +97,21 @@ class FeedEntry:
     image: str = ""
     video_url: str = ""
     media: Media | None = None
+    via: Via | None = None
+
+
+def via_for(post: Post) -> Via | None:
+    original = post.original
+    if original is None:
+        return None
+    slug = original.partner.slug
+    return Via(
+        post_id=original.pk,
+        url=absolute(original.get_absolute_url()),
+        partner_name=xml_text(original.partner.name),
+        partner_url=absolute(reverse("muurkrant:partner", args=[slug])),
+        partner_feed_url=absolute(reverse("feeds:partner", args=[slug, "rss"])),
+    )
 
 
 def post_thumbnail(post: Post) -> str:
@@ -128,6 +154,7 @@ def entry_for(post: Post) -> FeedEntry:
         image=post_thumbnail(post),
         video_url=safe_url(post.video_url) if post.kind == Post.Kind.VIDEO else "",
         media=post_media(post) if post.kind != Post.Kind.ARTICLE else None,
+        via=via_for(post),
     )
 
 
@@ -164,7 +191,7 @@ def load_entries(spec: FeedSpec) -> list[FeedEntry]:
     """The newest posts on the wall for these filters, in a fixed number of queries."""
     posts = (
         filter_posts(Post.objects.on_wall(), spec.filters)
-        .select_related("partner", "image", "audio")
+        .select_related("partner", "image", "audio", "original__partner")
         .prefetch_related("tags", "image__renditions")
         .order_by("-published_at", "-id")[: spec.limit]
     )
@@ -211,6 +238,9 @@ class MediaRssFeed(Rss201rev2Feed):
             handler.addQuickElement(
                 "atom:link", None, {"rel": "related", "href": item["original_url"]}
             )
+        if via := item["via"]:
+            handler.addQuickElement("source", via.partner_name, {"url": via.partner_feed_url})
+            handler.addQuickElement("atom:link", None, {"rel": "via", "href": via.url})
         add_media_elements(handler, item)
 
 
@@ -256,6 +286,10 @@ class MediaAtomFeed(Atom1Feed):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
         if item["original_url"]:
             handler.addQuickElement("link", "", {"rel": "related", "href": item["original_url"]})
+        if via := item["via"]:
+            handler.addQuickElement(
+                "link", "", {"rel": "via", "href": via.url, "title": via.partner_name}
+            )
         add_media_elements(handler, item)
 
 
@@ -337,6 +371,7 @@ class EntryFeed(Feed):
             "image": entry.image,
             "video_url": entry.video_url,
             "media": entry.media,
+            "via": entry.via,
         }
 
 

@@ -6,6 +6,7 @@ depend on a per-response nonce. Its address names the colour, so it is cached fo
 """
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -13,8 +14,9 @@ from mediahub.models import Identity, site_identity
 
 
 def identity(request: HttpRequest) -> dict[str, Identity]:
-    """Context processor: `identity` for the header, titles and footer."""
-    return {"identity": site_identity()}
+    """Context processor: `identity` for the header, titles and footer; looked up only by a
+    template that uses it (the admin's do not)."""
+    return {"identity": SimpleLazyObject(site_identity)}
 
 
 @require_safe

@@ -80,6 +80,14 @@ def validate_stream_url(value: str) -> None:
         )
 
 
+class TakeoverPermission(models.TextChoices):
+    """Whether other partners may take a post over: the partner's default, a post's own choice."""
+
+    ALLOWED = "allowed", _("Allowed, with credit")
+    ASK = "ask", _("Ask me first")
+    NOT_ALLOWED = "not_allowed", _("Not allowed")
+
+
 class Partner(index.Indexed, models.Model):
     """A local party that publishes on the wall: broadcaster, institution, initiative or the city.
 
@@ -130,6 +138,13 @@ class Partner(index.Indexed, models.Model):
             "if you have one; residents can listen on your page and on the live page."
         ),
     )
+    takeover_permission = models.CharField(
+        _("takeover by other partners"),
+        max_length=20,
+        choices=TakeoverPermission.choices,
+        default=TakeoverPermission.ALLOWED,
+        help_text=_("The default for your posts; each post may choose otherwise."),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
@@ -165,6 +180,7 @@ class Partner(index.Indexed, models.Model):
         FieldPanel("channels"),
         FieldPanel("stream_url"),
         FieldPanel("contact_email"),
+        FieldPanel("takeover_permission"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

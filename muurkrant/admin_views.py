@@ -21,7 +21,7 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from mediahub.models import PartnerLogEntry
 from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
-from muurkrant import moderation, queue
+from muurkrant import moderation, queue, takeover
 from muurkrant.models import Post
 from muurkrant.models.posts import language_choices
 from muurkrant.video import video_from_url
@@ -134,12 +134,16 @@ class PostInspectView(ScopedInspectView):
     """The post as residents will see it, with its status and, for editors, the decisions."""
 
     template_name = "muurkrant/admin/post_inspect.html"
-    fields = ["partner", "origin", "kind", "status", "published_at", "pinned_until", "expires_at"]
+    fields = [
+        "partner", "origin", "kind", "status", "original", "takeover_permission", "published_at",
+        "pinned_until", "expires_at",
+    ]  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         post = self.object
         context["can_moderate"] = can_moderate(self.request.user)
+        context["copies"] = takeover.taken_over_by(post)
         if context["can_moderate"]:
             context["changes"] = changes_since_approval(post)
             context["open_reports"] = post.reports.filter(resolved=False)

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +13,7 @@ class MuurkrantConfig(AppConfig):
         from wagtail.signals import page_published, post_page_move
 
         from mediahub import retention
-        from muurkrant import models, moderation, queue, signals
+        from muurkrant import models, moderation, queue, signals, takeover
 
         # Where the wall lives changes only with the page tree or the sites.
         for signal in (page_published, post_page_move):
@@ -30,6 +30,14 @@ class MuurkrantConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(queue.forget_waiting, sender=models.Post, dispatch_uid="muurkrant.queue")
         signals.posts_changed.connect(queue.forget_waiting, dispatch_uid="muurkrant.queue")
+        # Copies follow their original, whatever wrote it: saves, deletions and bulk writes.
+        post_save.connect(
+            takeover.on_post_saved, sender=models.Post, dispatch_uid="muurkrant.follow"
+        )
+        pre_delete.connect(
+            takeover.on_post_deleted, sender=models.Post, dispatch_uid="muurkrant.follow"
+        )
+        signals.posts_changed.connect(takeover.on_posts_changed, dispatch_uid="muurkrant.follow")
         request_started.connect(models.start_request_memo, dispatch_uid="muurkrant.request_memo")
         request_finished.connect(models.end_request_memo, dispatch_uid="muurkrant.request_memo")
         retention.register_deletion("abuse_reports", moderation.handled_reports_older_than)

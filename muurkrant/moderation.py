@@ -46,10 +46,11 @@ def status_after_change(
     ``Post.Origin`` (a feed, a partner in the admin or the API, a takeover, an editor),
     ``trusted`` the trust of the feed's source or the partner, ``content_changed`` whether
     anything residents see changed, ``flagged`` whether a moderation keyword matches.
-    Hidden posts and drafts stay as they are, and a rejected post is never published by a
-    change: only an editor's explicit decision (approve, reject, hide) undoes those.
+    Hidden posts, drafts and copies withdrawn with their original stay as they are, and a
+    rejected post is never published by a change: only an editor's explicit decision (approve,
+    reject, hide) undoes those.
     """
-    if prior in (Post.Status.HIDDEN, Post.Status.DRAFT):
+    if prior in (Post.Status.HIDDEN, Post.Status.DRAFT, Post.Status.WITHDRAWN):
         return prior
     if actor == Post.Origin.EDITOR:  # the editors' own edits are reviewed by their making
         return prior if prior == Post.Status.REJECTED else Post.Status.PUBLISHED
@@ -180,7 +181,7 @@ def record_report(post: Post, reason: str, message: str, fingerprint: str) -> Ab
     post.refresh_from_db(fields=["status", "report_count"])
     if hidden:
         log(post, AUTO_HIDE, data={"threshold": threshold})
-        posts_changed.send(Post, partner_ids=[post.partner_id])  # an update sends none
+        posts_changed.send(Post, partner_ids=[post.partner_id], post_ids=[post.pk])
     return report
 
 

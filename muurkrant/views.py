@@ -185,7 +185,12 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
 
 
 def _wall_post_or_404(pk: int) -> Post:
-    post = Post.objects.on_wall().select_related("partner", "image", "audio").filter(pk=pk).first()
+    post = (
+        Post.objects.on_wall()
+        .select_related("partner", "image", "audio", "original__partner")
+        .filter(pk=pk)
+        .first()
+    )
     if post is None:
         raise Http404
     return post

@@ -25,10 +25,11 @@ from mediahub.permissions import (
     PartnerScopedPermissionPolicy,
     PartnerScopedSnippetViewSet,
     can_moderate,
+    partner_ids_for,
     partners_of_request,
 )
 from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
-from muurkrant import moderation, queue
+from muurkrant import moderation, queue, takeover
 from muurkrant.admin_views import (
     ApproveBulkAction,
     ModerateView,
@@ -40,6 +41,7 @@ from muurkrant.admin_views import (
 )
 from muurkrant.models import PartnerToken, Post, Wijk
 from muurkrant.pool_admin import PoolViewSet
+from muurkrant.takeover_admin import DecideTakeoverView, TakeoverRequestsView
 from muurkrant.tokens_admin import PartnerTokenPermissionPolicy, PartnerTokenViewSet
 
 MENU_HOOK = "register_muurkrant_menu_item"
@@ -115,6 +117,7 @@ class PostViewSet(PartnerScopedSnippetViewSet):
             FieldPanel("wijken", widget=forms.CheckboxSelectMultiple),
             FieldPanel("language"),
             FieldPanel("published_at"),
+            FieldPanel("takeover_permission"),
             MultiFieldPanel(
                 [
                     FieldPanel("status", permission=MODERATE_ALL, read_only=True),
@@ -225,6 +228,9 @@ LOG_ACTIONS = {
     moderation.EXPIRE: (_("Set expiry"), _("Expires at %(at)s")),
     moderation.REPORT: (_("Abuse report"), _("Reported by a resident")),
     moderation.AUTO_HIDE: (_("Hidden by reports"), _("Hidden after %(threshold)s reports")),
+    takeover.REQUEST: (_("Takeover requested"), _("Takeover asked by %(partner)s")),
+    takeover.WITHDRAW: (_("Withdrawn with its original"), _("Withdrawn with its original")),
+    takeover.FOLLOW: (_("Follows its original"), _("Updated from its original")),
 }
 
 
@@ -248,3 +254,34 @@ def register_moderation_log_actions(actions):
 def audio_of_published_posts(document) -> bool:
     """The wall plays a published post's audio to everyone, so anyone may download it."""
     return Post.objects.published().filter(audio=document).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_takeover_urls():
+    return [
+        path(
+            "takeover-requests/", TakeoverRequestsView.as_view(), name="muurkrant_takeover_requests"
+        ),
+        path(
+            "takeover-requests/<int:pk>/<slug:decision>/",
+            DecideTakeoverView.as_view(),
+            name="muurkrant_takeover_decide",
+        ),
+    ]
+
+
+class PartnerMenuItem(MenuItem):
+    """For partner users and editors: the people who own posts others may ask for."""
+
+    def is_shown(self, request):
+        return can_moderate(request.user) or bool(partner_ids_for(request.user))
+
+
+@hooks.register(MENU_HOOK)
+def takeover_requests_menu_item():
+    return PartnerMenuItem(
+        _("Takeover requests"),
+        reverse("muurkrant_takeover_requests"),
+        icon_name="doc-full",
+        order=5,
+    )

@@ -6,11 +6,13 @@ sanitiser and every image the safe importer, exactly as posts from the admin and
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
@@ -41,12 +43,14 @@ from muurkrant.api.schemas import (
     PostIn,
     PostOut,
     PostPatch,
+    TakeoverAsked,
     WijkOut,
     created_body,
     dump_post,
 )
-from muurkrant.models import Post, Wijk
+from muurkrant.models import Post, TakeoverRequest, Wijk
 from muurkrant.moderation import apply_change, stored_state
+from muurkrant.queries import WallFilters, filter_posts
 
 PAGE_SIZE = 20
 _LIST_FIELDS = frozenset({"tags", "wijken"})
@@ -244,6 +248,7 @@ def _create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, 
         image=image,
         image_alt=payload.image_alt if image else "",
         video_url=payload.video_url,
+        takeover_permission=payload.takeover_permission or "",
     )
     if audio_upload is not None or payload.audio_url:
         _set_audio(post, audio_upload, payload.audio_url)
@@ -265,14 +270,21 @@ def list_posts(request: HttpRequest, status: Post.Status | None = None):
     posts = _own_posts(request)
     if status:
         posts = posts.filter(status=status)
-    return _for_listing(posts)
+    return _with_copies(_for_listing(posts))
 
 
 def _for_listing(posts):
     return (
-        posts.select_related("partner", "image", "audio")
+        posts.select_related("partner", "image", "audio", "original__partner")
         .prefetch_related("tags", "wijken")
         .order_by("-published_at", "-id")
+    )
+
+
+def _with_copies(posts):
+    """Own posts show who took them over, in one more query."""
+    return posts.prefetch_related(
+        Prefetch("copies", queryset=Post.objects.select_related("partner"))
     )
 
 
@@ -280,7 +292,8 @@ def _for_listing(posts):
     "/posts/{post_id}", summary="Get an own post", tags=["posts"], **documented({200: PostOut}, 404)
 )
 def get_post(request: HttpRequest, post_id: int):
-    return get_object_or_404(_for_listing(_own_posts(request)), pk=post_id)
+    """An own post, with the partners that took it over."""
+    return get_object_or_404(_with_copies(_for_listing(_own_posts(request))), pk=post_id)
 
 
 @api.patch(
@@ -353,15 +366,24 @@ def pool(
     partner: Annotated[str | None, Query(description="partner slug")] = None,
     kind: Kind | None = None,
     tag: Annotated[str | None, Query(description="tag slug or name")] = None,
+    wijk: Annotated[str | None, Query(description="wijk slug, from GET /wijken")] = None,
+    q: Annotated[
+        str | None, Query(description="search text, as on the wall", max_length=200)
+    ] = None,
+    since: Annotated[datetime | None, Query(description="published at or after (ISO 8601)")] = None,
 ):
-    """All partners' published posts, newest first, to find items worth taking over."""
-    posts = Post.objects.published()
+    """All partners' published posts, newest first, to find items worth taking over; the same
+    filters as the wall's. Posts whose owner does not allow a takeover are listed too."""
+    filters = WallFilters(kind=kind or "", tag=slugify(tag or ""), q=" ".join((q or "").split()))
     if partner:
-        posts = posts.filter(partner__slug=partner)
-    if kind:
-        posts = posts.filter(kind=kind)
-    if tag:
-        posts = posts.filter(tags__slug=slugify(tag))
+        filters.partner = Partner.objects.filter(slug=partner).first()
+    if wijk:
+        filters.wijk = Wijk.objects.filter(slug=wijk).first()
+    if (partner and filters.partner is None) or (wijk and filters.wijk is None):
+        return Post.objects.none()
+    posts = filter_posts(Post.objects.published(), filters)
+    if since:
+        posts = posts.filter(published_at__gte=since)
     return _for_listing(posts)
 
 
@@ -369,10 +391,12 @@ def pool(
     "/pool/{post_id}/takeover",
     summary="Take over another partner's published post",
     tags=["pool"],
-    **documented({201: PostCreated}, 404, 409, 422, write=True),
+    **documented({201: PostCreated, 202: TakeoverAsked}, 403, 404, 409, 422, write=True),
 )
 def take_over(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Copy the post as your own, with a line and link crediting the original partner."""
+    """Copy the post as your own, linked to and crediting the original, which it then follows:
+    201 with the copy; 202 when the owner asks to be asked (the answer is e-mailed to you);
+    403 when the owner does not allow it; 409 when you took it over before."""
     original = get_object_or_404(
         Post.objects.published().select_related("partner", "image"), pk=post_id
     )
@@ -381,10 +405,16 @@ def take_over(request: HttpRequest, post_id: int) -> HttpResponse:
 
 def _take_over(request: HttpRequest, original: Post) -> tuple[int, dict[str, Any]]:
     try:
-        post = takeover.take_over(original, request.auth.partner, user=request.auth.token.user)
+        result = takeover.take_over(original, request.auth.partner, user=request.auth.token.user)
+    except takeover.TakeoverNotAllowed as exc:
+        raise HttpError(403, str(exc)) from exc
+    except takeover.AlreadyTakenOver as exc:
+        return 409, {"detail": str(exc), "existing_copy": created_body(request, exc.copy)}
     except takeover.TakeoverRefused as exc:
         raise HttpError(422, str(exc)) from exc
-    return 201, created_body(request, post)
+    if isinstance(result, TakeoverRequest):
+        return 202, {"id": result.pk, "status": result.status}
+    return 201, created_body(request, result)
 
 
 @api.get(

@@ -8,7 +8,7 @@ authenticated call can get (400, 401, 429); ``documented`` turns that one list i
 from typing import Any
 
 from muurkrant.api.idempotency import MAX_IDEMPOTENCY_KEY
-from muurkrant.api.schemas import Error, Invalid
+from muurkrant.api.schemas import Conflict, Error, Invalid
 
 TAGS = [
     {"name": "posts", "description": "Your own posts: create, follow moderation, change, delete."},
@@ -64,8 +64,10 @@ _DESCRIPTIONS = {
     "several partners.",
     401: "No valid token, or the token was revoked, has expired, or may no longer act for the "
     "partner; the reason is in `detail`.",
+    403: "The owner does not allow this post to be taken over.",
     404: "No such post here (another partner's own post is not found either).",
-    409: "A request with this Idempotency-Key is still running; retry shortly.",
+    409: "A request with this Idempotency-Key is still running; retry shortly. For a takeover: "
+    "your partner already took the post over, and `existing_copy` names that copy.",
     413: "The request, or its audio file (API_MAX_AUDIO_BYTES, default 100 MB), is too large.",
     422: "Invalid fields, each named in `loc`; or an Idempotency-Key used for another request.",
     429: "Too many requests for this token.",
@@ -89,7 +91,8 @@ def documented(
     `write` endpoints take an Idempotency-Key; `body` replaces the generated request body.
     """
     statuses = sorted({*_ALWAYS, *refusals})
-    response = {**ok, **{status: Invalid if status == 422 else Error for status in statuses}}
+    shapes = {422: Invalid, 409: Conflict}
+    response = {**ok, **{status: shapes.get(status, Error) for status in statuses}}
     answers = {}
     for status in statuses:
         answers[status] = {"description": _DESCRIPTIONS[status]}

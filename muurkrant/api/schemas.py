@@ -74,6 +74,11 @@ Tags = Annotated[list[Annotated[str, Field(max_length=1000)]], Field(max_length=
 WijkSlugs = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=50)]
 Language = Annotated[str, Field(pattern=_LANGUAGE)]
 Kind = Literal["article", "video", "audio"]
+Takeover = Literal["allowed", "ask", "not_allowed"]
+_TAKEOVER_HELP = (
+    "Whether other partners may take the post over: allowed (with credit), ask (you approve "
+    "each request) or not_allowed. Left out, your partner's default applies."
+)
 
 
 class PostIn(Schema):
@@ -99,6 +104,7 @@ class PostIn(Schema):
         "", description="An https URL played from its place; or upload `audio`."
     )
     language: Language = "nl"
+    takeover_permission: Takeover | None = Field(None, description=_TAKEOVER_HELP)
 
 
 class PostPatch(Schema):
@@ -119,6 +125,7 @@ class PostPatch(Schema):
     video_url: VideoURL | None = None
     audio_url: AudioURL | None = None
     language: Language | None = None
+    takeover_permission: Takeover | None = Field(None, description=_TAKEOVER_HELP)
 
 
 # --- output -----------------------------------------------------------------------------
@@ -126,6 +133,47 @@ class PostPatch(Schema):
 
 def _absolute(context: dict, path: str) -> str:
     return context["request"].build_absolute_uri(path)
+
+
+class OriginalOut(Schema):
+    """The post a copy was taken over from: shown as "via" its partner."""
+
+    id: int
+    url: str
+    partner: str
+    partner_name: str
+
+    @staticmethod
+    def resolve_url(obj: Post, context: dict) -> str:
+        return _absolute(context, obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_partner(obj: Post) -> str:
+        return obj.partner.slug
+
+    @staticmethod
+    def resolve_partner_name(obj: Post) -> str:
+        return obj.partner.name
+
+
+class CopyOut(Schema):
+    """A partner that took the post over, and its copy."""
+
+    partner: str
+    partner_name: str
+    post_id: int
+
+    @staticmethod
+    def resolve_partner(obj: Post) -> str:
+        return obj.partner.slug
+
+    @staticmethod
+    def resolve_partner_name(obj: Post) -> str:
+        return obj.partner.name
+
+    @staticmethod
+    def resolve_post_id(obj: Post) -> int:
+        return obj.pk
 
 
 class PoolPostOut(Schema):
@@ -154,10 +202,19 @@ class PoolPostOut(Schema):
     duration_seconds: int | None
     published_at: datetime
     updated_at: datetime
+    takeover_permission: Takeover = Field(
+        description="In force for this post: its own choice or its partner's default; "
+        "not_allowed answers 403 to a takeover, ask 202."
+    )
+    original: OriginalOut | None = Field(description="For a copy: the post it was taken from.")
 
     @staticmethod
     def resolve_url(obj: Post, context: dict) -> str:
         return _absolute(context, obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_takeover_permission(obj: Post) -> str:
+        return obj.takeover
 
     @staticmethod
     def resolve_partner(obj: Post) -> str:
@@ -196,12 +253,24 @@ class PostOut(PoolPostOut):
     status: str
     rejection_reason: str
     created_at: datetime
+    taken_over_by: list[CopyOut] = Field(description="The partners that took this post over.")
+
+    @staticmethod
+    def resolve_taken_over_by(obj: Post) -> list[Post]:
+        return sorted(obj.copies.all(), key=lambda copy: (copy.partner.name, copy.pk))
 
 
 class PostCreated(Schema):
     id: int
     status: str
     url: str
+
+
+class TakeoverAsked(Schema):
+    """202: the owner asks to be asked; the request waits for its answer, which is e-mailed."""
+
+    id: int
+    status: Literal["pending"]
 
 
 class WijkOut(Schema):
@@ -213,6 +282,14 @@ class Error(Schema):
     """Every refusal but a validation error: a sentence a partner can read."""
 
     detail: str
+
+
+class Conflict(Schema):
+    """409: a request with this Idempotency-Key is still running (retry shortly); or, for a
+    takeover, your partner already took the post over: `existing_copy` is that copy."""
+
+    detail: str
+    existing_copy: PostCreated | None = None
 
 
 class FieldError(Schema):

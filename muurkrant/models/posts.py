@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from mediahub.audio import audio_type
+from mediahub.models import TakeoverPermission
 from mediahub.sanitize import clean_text, safe_url
 from muurkrant.models.wall import WallPage
 from muurkrant.video import video_from_url
@@ -118,7 +119,7 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
     def for_cards(self) -> "PostQuerySet":
         """Everything a card needs in one query (plus one for tags if asked)."""
-        return self.select_related("partner", "image")
+        return self.select_related("partner", "image", "original__partner")
 
 
 class Post(index.Indexed, ClusterableModel):
@@ -143,6 +144,9 @@ class Post(index.Indexed, ClusterableModel):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
         HIDDEN = "hidden", _("Hidden")
+        WITHDRAWN = "withdrawn", _("Withdrawn with its original")
+
+    Takeover = TakeoverPermission
 
     partner = models.ForeignKey(
         "mediahub.Partner",
@@ -195,6 +199,23 @@ class Post(index.Indexed, ClusterableModel):
     tags = ClusterTaggableManager(through=PostTag, blank=True, verbose_name=_("tags"))
     wijken = ParentalManyToManyField(
         Wijk, blank=True, related_name="posts", verbose_name=_("neighbourhoods")
+    )
+
+    original = models.ForeignKey(
+        "self",
+        verbose_name=_("taken over from"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    takeover_permission = models.CharField(
+        _("takeover by other partners"),
+        max_length=20,
+        choices=TakeoverPermission.choices,
+        blank=True,
+        help_text=_("Left empty, your partner's default applies."),
     )
 
     status = models.CharField(
@@ -251,7 +272,12 @@ class Post(index.Indexed, ClusterableModel):
                 fields=["source", "identity"],
                 condition=Q(source__isnull=False),
                 name="unique_post_per_source_identity",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["original", "partner"],
+                condition=Q(original__isnull=False),
+                name="unique_copy_per_partner",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="post_wall_idx"),
@@ -313,6 +339,11 @@ class Post(index.Indexed, ClusterableModel):
         return Playable(
             url, self.enclosure_type or audio_type(urlsplit(url).path), self.enclosure_length
         )
+
+    @property
+    def takeover(self) -> str:
+        """The takeover permission in force: the post's own choice, else its partner's default."""
+        return self.takeover_permission or self.partner.takeover_permission
 
     @property
     def slug(self) -> str:

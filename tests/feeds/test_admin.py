@@ -154,6 +154,7 @@ def test_sources_sit_in_the_muurkrant_menu_after_posts(client, editor):
         "/admin/snippets/mediahub/partner/",
         "/admin/snippets/mediahub/membership/",
         "/admin/snippets/muurkrant/wijk/",
+        "/admin/takeover-requests/",
     ]
     assert "snippets" not in [item["_args"][0]["name"] for item in menu]
 

@@ -208,7 +208,13 @@ def test_partner_user_sees_and_edits_only_their_own_partner(partner_client, part
     add = partner_client.get(f"{PARTNERS_URL}add/")
     own = partner_client.post(
         f"{PARTNERS_URL}edit/{partner.pk}/",
-        {"name": "RTV Test Nieuw", "slug": partner.slug, "kind": "broadcaster", "trusted": ""},
+        {
+            "name": "RTV Test Nieuw",
+            "slug": partner.slug,
+            "kind": "broadcaster",
+            "trusted": "",
+            "takeover_permission": "allowed",
+        },
     )
 
     assert partner.name.encode() in listing.content

@@ -173,6 +173,7 @@ def profile_form(partner: Partner, **changes) -> dict:
         "channels": "FM 105.3",
         "stream_url": STREAM,
         "contact_email": "",
+        "takeover_permission": "ask",
     }
     return {**data, **changes}
 
