@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from mediahub.models import Partner
@@ -52,7 +53,7 @@ class AlreadyTakenOver(TakeoverError):
     """The partner took this post over before; ``copy`` is that copy."""
 
     def __init__(self, copy: Post):
-        super().__init__("This partner has already taken this post over.")
+        super().__init__(_("This partner has already taken this post over."))
         self.copy = copy
 
 
@@ -71,7 +72,10 @@ def take_over(original: Post, partner: Partner, *, user) -> Post | TakeoverReque
     _check(original, partner)
     permission = Post.Takeover.ALLOWED if may_override(user) else original.takeover
     if permission == Post.Takeover.NOT_ALLOWED:
-        raise TakeoverNotAllowed(f"{original.partner.name} does not allow taking this post over.")
+        raise TakeoverNotAllowed(
+            _("%(partner)s does not allow taking this post over.")
+            % {"partner": original.partner.name}
+        )
     if permission == Post.Takeover.ASK:
         return _ask(original, partner, user=user)
     return _copy(original, partner, user=user)
@@ -79,9 +83,9 @@ def take_over(original: Post, partner: Partner, *, user) -> Post | TakeoverReque
 
 def _check(original: Post, partner: Partner) -> None:
     if original.status != Post.Status.PUBLISHED:
-        raise TakeoverRefused("Only published posts can be taken over.")
+        raise TakeoverRefused(_("Only published posts can be taken over."))
     if original.partner_id == partner.pk:
-        raise TakeoverRefused("This post is already yours.")
+        raise TakeoverRefused(_("This post is already yours."))
     existing = Post.objects.filter(original=original, partner=partner).first()
     if existing:
         raise AlreadyTakenOver(existing)
@@ -150,7 +154,7 @@ def decide(request: TakeoverRequest, *, approve: bool, user) -> TakeoverRequest:
     if not may_decide(user, request):
         raise PermissionDenied
     if request.status != TakeoverRequest.Status.PENDING:
-        raise TakeoverRefused("This request has already been answered.")
+        raise TakeoverRefused(_("This request has already been answered."))
     with transaction.atomic():
         if approve:
             _check(request.original, request.partner)
