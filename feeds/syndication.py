@@ -87,6 +87,7 @@ class FeedEntry:
     image: str = ""
     video_url: str = ""
     media: Media | None = None
+    also_from: list[tuple[str, str]] = field(default_factory=list)  # the story's other versions
 
 
 def post_thumbnail(post: Post) -> str:
@@ -133,6 +134,10 @@ def entry_for(post: Post) -> FeedEntry:
         image=post_thumbnail(post),
         video_url=safe_url(post.video_url) if post.kind == Post.Kind.VIDEO else "",
         media=post_media(post) if post.kind != Post.Kind.ARTICLE else None,
+        also_from=[
+            (xml_text(version.partner_name), absolute(version.get_absolute_url()))
+            for version in post.story_versions
+        ],
     )
 
 
@@ -166,9 +171,12 @@ class FeedSpec:
 
 
 def load_entries(spec: FeedSpec) -> list[FeedEntry]:
-    """The newest posts on the wall for these filters, in a fixed number of queries."""
+    """The newest posts on the wall for these filters, one per story, in a fixed number of
+    queries."""
     posts = (
         filter_posts(Post.objects.on_wall(), spec.filters)
+        .one_per_story()
+        .with_story_versions()
         .select_related("partner", "image", "audio")
         .prefetch_related("tags", "image__renditions")
         .order_by("-published_at", "-id")[: spec.limit]
@@ -216,6 +224,10 @@ class MediaRssFeed(Rss201rev2Feed):
             handler.addQuickElement(
                 "atom:link", None, {"rel": "related", "href": item["original_url"]}
             )
+        for name, url in item["also_from"]:
+            handler.addQuickElement(
+                "atom:link", None, {"rel": "related", "href": url, "title": name}
+            )
         add_media_elements(handler, item)
 
 
@@ -261,6 +273,8 @@ class MediaAtomFeed(Atom1Feed):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
         if item["original_url"]:
             handler.addQuickElement("link", "", {"rel": "related", "href": item["original_url"]})
+        for name, url in item["also_from"]:
+            handler.addQuickElement("link", "", {"rel": "related", "href": url, "title": name})
         add_media_elements(handler, item)
 
 
@@ -342,6 +356,7 @@ class EntryFeed(Feed):
             "image": entry.image,
             "video_url": entry.video_url,
             "media": entry.media,
+            "also_from": entry.also_from,
         }
 
 

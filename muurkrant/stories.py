@@ -240,20 +240,26 @@ def group_posts(posts: Sequence[Post]) -> None:
         known[post.pk] = post
         known_words[post.pk] = tokens[post.pk]
         post.story_id, post.story_fixed = placed[post.pk]
-    changed: dict[int, Post] = {}
+    assigned: dict[int, Story] = {}  # post id → its story; new stories saved at the end
     for post in sorted(posts, key=lambda p: (p.published_at, p.pk)):
-        if post.story_id or post.story_fixed:
+        if post.story_id or post.story_fixed or post.pk in assigned:
             continue
         best = _best_match(post, matches.get(post.pk, ()), known, known_words)
         if best is None:
             continue
-        if best.story_id is None:
-            best.story_id = Story.objects.create().pk
-            changed[best.pk] = best
-        post.story_id = best.story_id
-        changed[post.pk] = post
-    for post in changed.values():
-        Post.objects.filter(pk=post.pk).update(story_id=post.story_id)
+        story = assigned.get(best.pk) or (Story(pk=best.story_id) if best.story_id else None)
+        if story is None:
+            story = assigned[best.pk] = Story()
+        assigned[post.pk] = story
+    if assigned:
+        Story.objects.bulk_create(
+            list({id(story): story for story in assigned.values() if story.pk is None}.values())
+        )
+        Post.objects.bulk_update(
+            [Post(pk=pk, story_id=story.pk) for pk, story in assigned.items()],
+            ["story"],
+            batch_size=500,
+        )
 
 
 def _candidates(posts: Sequence[Post], keys: dict) -> dict[int, set[tuple[int, bool]]]:

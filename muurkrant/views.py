@@ -93,9 +93,7 @@ def story_versions(story_id: int | None, exclude: int | None = None) -> list[Pos
 
 def story_page(request: HttpRequest, wall_page: WallPage, pk: int) -> HttpResponse:
     """One story: every partner's version of it on the wall, the earliest first."""
-    posts = list(
-        cards(Post.objects.on_wall().filter(story_id=pk)).order_by("published_at", "pk")
-    )
+    posts = list(cards(Post.objects.on_wall().filter(story_id=pk)).order_by("published_at", "pk"))
     if not posts:
         raise Http404
     return wall_page.render(

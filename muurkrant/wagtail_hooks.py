@@ -28,9 +28,10 @@ from mediahub.permissions import (
     partners_of_request,
 )
 from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
-from muurkrant import moderation, queue
+from muurkrant import moderation, queue, stories
 from muurkrant.admin_views import (
     ApproveBulkAction,
+    MergeStoryBulkAction,
     ModerateView,
     ModerationQueueView,
     PostAdminForm,
@@ -197,6 +198,7 @@ register_snippet(PartnerTokenViewSet)
 
 hooks.register("register_bulk_action", ApproveBulkAction)
 hooks.register("register_bulk_action", RejectBulkAction)
+hooks.register("register_bulk_action", MergeStoryBulkAction)
 
 
 class ModerationLogFormatter(LogFormatter):
@@ -218,6 +220,8 @@ LOG_ACTIONS = {
     moderation.EXPIRE: (_("Set expiry"), _("Expires at %(at)s")),
     moderation.REPORT: (_("Abuse report"), _("Reported by a resident")),
     moderation.AUTO_HIDE: (_("Hidden by reports"), _("Hidden after %(threshold)s reports")),
+    stories.MERGE: (_("Merge stories"), _("Merged into story %(story)s")),
+    stories.SPLIT: (_("Split from story"), _("Split from story %(story)s")),
 }
 
 

@@ -40,3 +40,6 @@ class StoryKey(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "published_at"], name="story_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.key}"

@@ -14,7 +14,7 @@ from feeds.tasks import refresh
 from muurkrant.models import Post, Story
 from tests.admin_scoping import refused
 from tests.factories import PartnerFactory, SourceFactory
-from tests.feeds.conftest import http_server, http_server_factory  # noqa: F401 (fixtures)
+from tests.feeds.conftest import LocalHTTPServer
 from tests.feeds.documents import rss
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,14 @@ def rivierstad(db):
 
 
 @pytest.fixture
+def http_server():
+    """A real HTTP server on loopback serving the feeds (as in the feed tests)."""
+    server = LocalHTTPServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client
@@ -80,9 +88,7 @@ def cards(response) -> list[Post]:
     [(BRAND_STADSOOG, BRAND_RIVIERSTAD), (ZWEMBAD_STADSOOG, ZWEMBAD_RIVIERSTAD)],
     ids=["brand", "raadsbesluit"],
 )
-def test_two_broadcasters_reporting_one_event_make_one_story(
-    make_post, rivierstad, first, second
-):
+def test_two_broadcasters_reporting_one_event_make_one_story(make_post, rivierstad, first, second):
     one = make_post(**first, published_at=NOW - timedelta(hours=3))
     other = make_post(**second, partner=rivierstad, published_at=NOW)
 
@@ -90,7 +96,7 @@ def test_two_broadcasters_reporting_one_event_make_one_story(
     assert story_of(one) == story_of(other)
 
 
-def test_near_duplicates_in_one_feed_batch_are_grouped(http_server, partner, rivierstad, settings):  # noqa: F811
+def test_near_duplicates_in_one_feed_batch_are_grouped(http_server, partner, rivierstad, settings):
     settings.FEEDS_ALLOW_PRIVATE_NETWORKS = True
     http_server.route("/brand.xml", body=_feed(BRAND_STADSOOG, "stadsoog"))
     http_server.route("/ook.xml", body=_feed(BRAND_RIVIERSTAD, "rivierstad"))
@@ -111,7 +117,9 @@ def _feed(item: dict, host: str) -> bytes:
     ).encode()
 
 
-def test_the_same_feed_under_two_addresses_is_on_the_wall_once(http_server, partner, client, settings):  # noqa: F811
+def test_the_same_feed_under_two_addresses_is_on_the_wall_once(
+    http_server, partner, client, settings
+):
     settings.FEEDS_ALLOW_PRIVATE_NETWORKS = True
     document = rss(("a", "Markt gaat open"), ("b", "Wegwerkzaamheden"), ("c", "Concert"))
     http_server.route("/feed.xml", body=document)
@@ -238,8 +246,9 @@ def test_the_story_page_lists_every_version_and_posts_link_to_it(client, brand, 
     assert client.get(story_url.replace(f"/{story.pk}/", "/999999/")).status_code == 404
 
 
-def test_feeds_carry_one_item_per_story_with_the_other_sources(client, brand, make_post):
+def test_feeds_carry_one_item_per_story_with_the_other_sources(client, brand, make_post, settings):
     lead, other = brand
+    other_url = settings.SITE_URL + other.get_absolute_url()
     make_post(title="Los bericht", published_at=NOW - timedelta(days=1))
 
     rss = feedparser.parse(client.get("/feeds/wall.rss").content)
@@ -249,12 +258,10 @@ def test_feeds_carry_one_item_per_story_with_the_other_sources(client, brand, ma
     for parsed in (rss, atom):
         assert [entry.title for entry in parsed.entries] == [lead.title, "Los bericht"]
         related = [link for link in parsed.entries[0].links if link.get("title")]
-        assert [(link.title, link.href) for link in related] == [
-            ("Radio Rivierstad", f"http://testserver{other.get_absolute_url()}")
-        ]
+        assert [(link.title, link.href) for link in related] == [("Radio Rivierstad", other_url)]
     assert [item["title"] for item in items] == [lead.title, "Los bericht"]
     assert items[0]["_muurkrant"]["also_from"] == [
-        {"partner": "Radio Rivierstad", "url": f"http://testserver{other.get_absolute_url()}"}
+        {"partner": "Radio Rivierstad", "url": other_url}
     ]
 
 
@@ -293,7 +300,9 @@ def test_a_partner_user_can_neither_merge_nor_split(partner_client, brand, make_
     lead, other = brand
     alone = make_post(title="Alleen dit")
 
-    merge = partner_client.post(f"/admin/bulk/muurkrant/post/merge_story/?id={lead.pk}&id={alone.pk}")
+    merge = partner_client.post(
+        f"/admin/bulk/muurkrant/post/merge_story/?id={lead.pk}&id={alone.pk}"
+    )
     split = partner_client.post(f"/admin/snippets/muurkrant/post/moderate/{lead.pk}/split/")
 
     assert refused(merge) and refused(split)
