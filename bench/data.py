@@ -17,9 +17,10 @@ WORDS = [
 ]  # fmt: skip
 # Text draws from a vocabulary of news size with a Zipf-like frequency (the common words above
 # first, then made-up ones), so unrelated posts share few words, as in real news.
-_SYLLABLES = (
-    "ka ver hoe stra bij lo wen ge mar tin dok ruim zee vel pol ster gra mun dijk por".split()
-)
+_SYLLABLES = [
+    "ka", "ver", "hoe", "stra", "bij", "lo", "wen", "ge", "mar", "tin",
+    "dok", "ruim", "zee", "vel", "pol", "ster", "gra", "mun", "dijk", "por",
+]  # fmt: skip
 VOCABULARY = WORDS + [a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in ("", *_SYLLABLES)]
 _CUMULATIVE = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
 TAGS = ["politiek", "sport", "cultuur", "verkeer", "onderwijs", "zorg", "Centrum", "Noord"]
