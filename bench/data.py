@@ -3,6 +3,7 @@
 Everything is deterministic (seeded), so two runs measure the same bytes and the same rows.
 """
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -14,12 +15,20 @@ WORDS = [
     "bibliotheek", "wethouder", "bewoners", "plan", "nieuw", "oud", "centrum", "station", "bus",
     "trein", "water", "dijk", "polder", "storm", "regen", "zon", "winter", "zomer", "club",
 ]  # fmt: skip
+# Text draws from a vocabulary of news size with a Zipf-like frequency (the common words above
+# first, then made-up ones), so unrelated posts share few words, as in real news.
+_SYLLABLES = [
+    "ka", "ver", "hoe", "stra", "bij", "lo", "wen", "ge", "mar", "tin",
+    "dok", "ruim", "zee", "vel", "pol", "ster", "gra", "mun", "dijk", "por",
+]  # fmt: skip
+VOCABULARY = WORDS + [a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in ("", *_SYLLABLES)]
+_CUMULATIVE = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
 TAGS = ["politiek", "sport", "cultuur", "verkeer", "onderwijs", "zorg", "Centrum", "Noord"]
 START = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 
 
 def sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+    return " ".join(rng.choices(VOCABULARY, cum_weights=_CUMULATIVE, k=words)).capitalize()
 
 
 def rss_item(rng: random.Random, feed: str, number: int) -> str:

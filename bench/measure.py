@@ -19,6 +19,7 @@ from bench.data import rss_feed
 from bench.procs import ROOT, PeakMemory, free_port, start, stop, wait_for_http
 
 INGEST_ENTRIES = 10_000
+STORY_ENTRIES = 1_000
 WALL_REPEATS = 15
 WALL_PAGE = 1000
 POOL_PAGE = 1000
@@ -67,6 +68,38 @@ def ingest() -> dict:
         "ingest_ratio": round(bare / first, 3),
         "reingest_speedup": round(first / again, 1),
         "ingest_document_mb": round(len(document) / 1e6, 1),
+    }
+
+
+def stories(ingest_items_per_s: float) -> dict:
+    """Grouping into stories on the way in, with the 20,000 posts of the ingest measure already
+    grouped: its time per new post, as a share of a whole ingest's time per post."""
+    from feeds.ingest import ingest_document
+    from feeds.models import Source
+    from mediahub.models import Partner
+    from muurkrant.models import Post
+    from muurkrant.stories import group_posts
+
+    existing = Post.objects.count()
+    document = rss_feed("stories", range(INGEST_ENTRIES, INGEST_ENTRIES + STORY_ENTRIES), seed=2)
+    partner = Partner.objects.get(slug="bench-ingest")
+    source = Source.objects.create(partner=partner, url="https://stories.example/feed")
+    started = time.perf_counter()
+    ingest_document(source, document)
+    first = time.perf_counter() - started
+    posts = list(Post.objects.filter(source=source))
+
+    def regroup() -> None:
+        for first_of_batch in range(0, len(posts), 500):
+            group_posts(posts[first_of_batch : first_of_batch + 500])
+
+    grouping = best_of(2, regroup)
+    per_item = grouping / STORY_ENTRIES
+    return {
+        "story_existing_posts": existing,
+        "story_grouping_ms_per_item": round(per_item * 1000, 3),
+        "story_grouping_share": round(per_item * ingest_items_per_s, 3),
+        "story_ingest_items_per_s": round(STORY_ENTRIES / first),
     }
 
 

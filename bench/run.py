@@ -26,6 +26,11 @@ POSTS = 100_000
 TABLE = [
     ("ingest_ratio", "ingest items/s ÷ bare feedparser items/s", ("min", 0.5)),
     ("reingest_speedup", "first ingest ÷ same feed again", ("min", 10)),
+    (
+        "story_grouping_share",
+        "story grouping per item ÷ whole ingest per item, 20,000 posts",
+        ("max", 0.3),
+    ),
     ("fetch_cycle_1000_s", "fetch cycle, 1,000 sources, one qcluster (s)", ("max", 60)),
     ("wall_page1_ms", "wall page 1, 100,000 posts (ms, median)", ("max", 150)),
     ("wall_page1000_over_page1", "wall page 1,000 ÷ page 1", ("max", 2)),
@@ -91,6 +96,8 @@ def main() -> int:
         django.setup()
         print("ingest…", flush=True)
         results.update(measure.ingest())
+        print("stories…", flush=True)
+        results.update(measure.stories(results["ingest_items_per_s"]))
         print(f"building {POSTS:,} posts…", flush=True)
         make_posts(POSTS)
         print("wall…", flush=True)

@@ -1,4 +1,5 @@
-"""Normalised feed entries → posts on the wall: dedupe, sanitise once, store in bulk.
+"""Normalised feed entries → posts on the wall: dedupe, sanitise once, store in bulk, group
+into stories.
 
 Unchanged entries are recognised by their content hash and skipped before any sanitising or
 image work, so re-reading an unchanged feed costs one query per batch of identities; a document
@@ -21,6 +22,7 @@ from mediahub.sanitize import clean_html, clean_text
 from muurkrant.models import VISIBLE_FIELDS, Post, PostTag, Wijk
 from muurkrant.moderation import apply_change, moderation_keywords, stored_state
 from muurkrant.signals import posts_changed
+from muurkrant.stories import group_posts
 
 BATCH = 500
 SUMMARY_LENGTH = 500
@@ -159,6 +161,7 @@ def _ingest_batch(source: Source, entries: Sequence[Entry], summary: IngestSumma
     if touched:
         with transaction.atomic():
             _set_tags_and_wijken(touched, replace=bool(changed))
+        group_posts([post for post, _entry in touched])
         summary.touched_post_ids.extend(post.pk for post, _entry in touched)
 
 

@@ -46,6 +46,7 @@ def item_object(entry: FeedEntry) -> dict:
         "kind": entry.kind,
         "partner": entry.partner_name,
         "video_url": entry.video_url,
+        "also_from": [{"partner": name, "url": url} for name, url in entry.also_from],
     }
     if entry.via is not None:
         item[EXTENSION]["via"] = {

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 from django.utils.translation import gettext_noop
 
 from feeds import jsonfeed
 from feeds.errors import ParseError
 from feeds.xmlprep import read_xml
-from mediahub.sanitize import clean_text, is_tracking_pixel, safe_url
+from mediahub.sanitize import clean_text, is_tracking_pixel, safe_url, strip_tracking
 from muurkrant.video import video_from_url, youtube_watch_url
 
 __all__ = ["Entry", "FeedInfo", "ParseError", "ParsedFeed", "parse_feed"]
@@ -71,9 +71,6 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 
 _get = dict.get  # skips FeedParserDict's key aliasing (and its DeprecationWarnings)
-_TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "ref", "ref_src", "_ga"}
-)
 _SY_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 _LANGUAGE = re.compile(r"\s*([A-Za-z]{2,3})(?![A-Za-z])")
 _IMG_TAG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s"'>]+))[^>]*""", re.I)
@@ -166,7 +163,7 @@ def _build_entry(raw: dict, url: str, feed_language: str, fetched_at: datetime) 
     author = _author(raw)
     enclosure = (carrier.url, carrier.mime, carrier.length) if carrier else ("", "", None)
 
-    identity = (_get(raw, "id") or "").strip() or (_strip_tracking(link) if link else "")
+    identity = (_get(raw, "id") or "").strip() or (strip_tracking(link) if link else "")
     if not identity:
         identity = "sha1:" + _sha1(title + "\n" + (content_html or summary_html))
     if len(identity) > MAX_IDENTITY:
@@ -362,21 +359,6 @@ def _positive_int(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**63 else None
-
-
-def _strip_tracking(url: str) -> str:
-    """The link without campaign/click-tracking parameters, so re-tagged links stay one entry."""
-    if "?" not in url:
-        return url
-    parts = urlsplit(url)
-    kept = [
-        pair
-        for pair in parts.query.split("&")
-        if pair
-        and not (key := pair.split("=", 1)[0].lower()).startswith("utm_")
-        and key not in _TRACKING_PARAMS
-    ]
-    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 def _sha1(text: str) -> str:

@@ -98,6 +98,7 @@ class FeedEntry:
     video_url: str = ""
     media: Media | None = None
     via: Via | None = None
+    also_from: list[tuple[str, str]] = field(default_factory=list)  # the story's other versions
 
 
 def via_for(post: Post) -> Via | None:
@@ -155,6 +156,10 @@ def entry_for(post: Post) -> FeedEntry:
         video_url=safe_url(post.video_url) if post.kind == Post.Kind.VIDEO else "",
         media=post_media(post) if post.kind != Post.Kind.ARTICLE else None,
         via=via_for(post),
+        also_from=[
+            (xml_text(version.partner_name), absolute(version.get_absolute_url()))
+            for version in post.story_versions
+        ],
     )
 
 
@@ -188,9 +193,12 @@ class FeedSpec:
 
 
 def load_entries(spec: FeedSpec) -> list[FeedEntry]:
-    """The newest posts on the wall for these filters, in a fixed number of queries."""
+    """The newest posts on the wall for these filters, one per story, in a fixed number of
+    queries."""
     posts = (
         filter_posts(Post.objects.on_wall(), spec.filters)
+        .one_per_story()
+        .with_story_versions()
         .select_related("partner", "image", "audio", "original__partner")
         .prefetch_related("tags", "image__renditions")
         .order_by("-published_at", "-id")[: spec.limit]
@@ -241,6 +249,10 @@ class MediaRssFeed(Rss201rev2Feed):
         if via := item["via"]:
             handler.addQuickElement("source", via.partner_name, {"url": via.partner_feed_url})
             handler.addQuickElement("atom:link", None, {"rel": "via", "href": via.url})
+        for name, url in item["also_from"]:
+            handler.addQuickElement(
+                "atom:link", None, {"rel": "related", "href": url, "title": name}
+            )
         add_media_elements(handler, item)
 
 
@@ -290,6 +302,8 @@ class MediaAtomFeed(Atom1Feed):
             handler.addQuickElement(
                 "link", "", {"rel": "via", "href": via.url, "title": via.partner_name}
             )
+        for name, url in item["also_from"]:
+            handler.addQuickElement("link", "", {"rel": "related", "href": url, "title": name})
         add_media_elements(handler, item)
 
 
@@ -372,6 +386,7 @@ class EntryFeed(Feed):
             "video_url": entry.video_url,
             "media": entry.media,
             "via": entry.via,
+            "also_from": entry.also_from,
         }
 
 

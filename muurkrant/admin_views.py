@@ -21,7 +21,7 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from mediahub.models import PartnerLogEntry
 from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moderate
-from muurkrant import moderation, queue, takeover
+from muurkrant import moderation, queue, stories, takeover
 from muurkrant.models import Post
 from muurkrant.models.posts import language_choices
 from muurkrant.video import video_from_url
@@ -152,6 +152,9 @@ class PostInspectView(ScopedInspectView):
             context["hide_form"] = HideForm()
             context["pin_form"] = PinForm(initial={"until": post.pinned_until})
             context["expire_form"] = ExpireForm(initial={"at": post.expires_at})
+            context["story_posts"] = (
+                post.story.posts.exclude(pk=post.pk).select_related("partner") if post.story else []
+            )
         return context
 
 
@@ -209,6 +212,7 @@ DECISIONS = {
     "hide": (HideForm, lambda post, user, data: moderation.hide(post, user, data["reason"])),
     "pin": (PinForm, lambda post, user, data: moderation.pin(post, user, data["until"])),
     "expire": (ExpireForm, lambda post, user, data: moderation.set_expiry(post, user, data["at"])),
+    "split": (forms.Form, lambda post, user, data: stories.split(post, user)),
 }
 
 DONE_MESSAGES = {
@@ -217,6 +221,7 @@ DONE_MESSAGES = {
     "hide": _("'%(title)s' is hidden."),
     "pin": _("The pin of '%(title)s' was saved."),
     "expire": _("The expiry of '%(title)s' was saved."),
+    "split": _("'%(title)s' is now a story of its own."),
 }
 
 
@@ -323,4 +328,29 @@ class RejectBulkAction(ModerationBulkAction):
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext(
             "%(count)d post rejected.", "%(count)d posts rejected.", num_parent_objects
+        ) % {"count": num_parent_objects}
+
+
+class MergeStoryBulkAction(ModerationBulkAction):
+    """Editors say that the selected posts are one story; grouping leaves them so."""
+
+    display_name = _("Merge into one story")
+    action_type = "merge_story"
+    aria_label = _("Show the selected posts as one story")
+    template_name = "muurkrant/admin/bulk_merge_story.html"
+    action_priority = 30
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        stories.merge(objects, user)
+        return len(objects), 0
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d post is now one story.",
+            "%(count)d posts are now one story.",
+            num_parent_objects,
         ) % {"count": num_parent_objects}

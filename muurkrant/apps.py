@@ -13,7 +13,7 @@ class MuurkrantConfig(AppConfig):
         from wagtail.signals import page_published, post_page_move
 
         from mediahub import retention
-        from muurkrant import models, moderation, queue, signals, takeover
+        from muurkrant import models, moderation, queue, signals, stories, takeover
 
         # Where the wall lives changes only with the page tree or the sites.
         for signal in (page_published, post_page_move):
@@ -29,6 +29,7 @@ class MuurkrantConfig(AppConfig):
         # The pending count in the admin menu is recounted after any write to posts.
         for signal in (post_save, post_delete):
             signal.connect(queue.forget_waiting, sender=models.Post, dispatch_uid="muurkrant.queue")
+        post_save.connect(stories.post_saved, sender=models.Post, dispatch_uid="muurkrant.stories")
         signals.posts_changed.connect(queue.forget_waiting, dispatch_uid="muurkrant.queue")
         # Copies follow their original, whatever wrote it: saves, deletions and bulk writes.
         post_save.connect(

@@ -33,13 +33,14 @@ PARTNER_PAGE_SIZE = 24
 
 
 def cards(posts: PostQuerySet) -> PostQuerySet:
-    """Posts with all a card shows, renditions included, in a fixed number of queries."""
-    return posts.for_cards().prefetch_related("image__renditions")
+    """Posts with all a card shows, renditions and the story's other versions included, in a
+    fixed number of queries."""
+    return posts.for_cards().with_story_versions().prefetch_related("image__renditions")
 
 
 def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
     filters = parse_filters(request.GET)
-    posts = filter_posts(Post.objects.on_wall(), filters)
+    posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
     wijken = list(Wijk.objects.all())
     return wall_page.render(
         request,
@@ -78,7 +79,28 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
             "audio_url": playable.url if playable else "",
             "share_links": share_links(post.title, url),
             "report_sent": request.GET.get("gemeld") == "1",
+            "other_versions": story_versions(post.story_id, exclude=post.pk),
         },
+    )
+
+
+def story_versions(story_id: int | None, exclude: int | None = None) -> list[Post]:
+    """The versions of a story on the wall, earliest first (none for a post in no story)."""
+    if story_id is None:
+        return []
+    posts = Post.objects.on_wall().filter(story_id=story_id).exclude(pk=exclude)
+    return list(posts.select_related("partner").order_by("published_at", "pk"))
+
+
+def story_page(request: HttpRequest, wall_page: WallPage, pk: int) -> HttpResponse:
+    """One story: every partner's version of it on the wall, the earliest first."""
+    posts = list(cards(Post.objects.on_wall().filter(story_id=pk)).order_by("published_at", "pk"))
+    if not posts:
+        raise Http404
+    return wall_page.render(
+        request,
+        template="muurkrant/story_page.html",
+        context_overrides={"story_posts": posts, "lead": posts[0]},
     )
 
 
@@ -129,7 +151,7 @@ def live(request: HttpRequest) -> HttpResponse:
 def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Partner.objects.active().select_related("logo"), slug=slug)
     filters = parse_filters(request.GET, partner=partner)
-    posts = filter_posts(Post.objects.on_wall(), filters)
+    posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
     return TemplateResponse(
         request,
         "muurkrant/partner_page.html",

@@ -29,9 +29,10 @@ from mediahub.permissions import (
     partners_of_request,
 )
 from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
-from muurkrant import moderation, queue, takeover
+from muurkrant import moderation, queue, stories, takeover
 from muurkrant.admin_views import (
     ApproveBulkAction,
+    MergeStoryBulkAction,
     ModerateView,
     ModerationQueueView,
     PostAdminForm,
@@ -207,6 +208,7 @@ def register_pool() -> PoolViewSet:
 
 hooks.register("register_bulk_action", ApproveBulkAction)
 hooks.register("register_bulk_action", RejectBulkAction)
+hooks.register("register_bulk_action", MergeStoryBulkAction)
 
 
 class ModerationLogFormatter(LogFormatter):
@@ -231,6 +233,8 @@ LOG_ACTIONS = {
     takeover.REQUEST: (_("Takeover requested"), _("Takeover asked by %(partner)s")),
     takeover.WITHDRAW: (_("Withdrawn with its original"), _("Withdrawn with its original")),
     takeover.FOLLOW: (_("Follows its original"), _("Updated from its original")),
+    stories.MERGE: (_("Merge stories"), _("Merged into story %(story)s")),
+    stories.SPLIT: (_("Split from story"), _("Split from story %(story)s")),
 }
 
 

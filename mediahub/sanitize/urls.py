@@ -1,10 +1,11 @@
-"""URL checks: safe_url for every outside link, is_tracking_pixel for beacons in feed images."""
+"""URL checks: safe_url for every outside link, is_tracking_pixel for beacons in feed images;
+canonical_link for recognising one article under differently written links."""
 
 from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 _PIXEL_URL = re.compile(
     r"feeds\.feedburner\.com/~r/|/~ff/|//(?:pixel|stats)\.|/pixel(?:[./?_-]|$)"
@@ -60,3 +61,35 @@ def is_tracking_pixel(src: str, width: str | None = None, height: str | None = N
             if match and int(match.group(1)) <= 1:
                 return True
     return bool(_PIXEL_URL.search(src))
+
+
+# Campaign and click-tracking parameters: links that differ only in these are one link.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "ref", "ref_src", "_ga"}
+)
+
+
+def strip_tracking(url: str) -> str:
+    """The link without campaign/click-tracking parameters, so re-tagged links stay one."""
+    if "?" not in url:
+        return url
+    parts = urlsplit(url)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair
+        and not (key := pair.split("=", 1)[0].lower()).startswith("utm_")
+        and key not in TRACKING_PARAMS
+    ]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def canonical_link(url: str) -> str:
+    """A link as one story's versions share it: no tracking, fragment, case or trailing slash
+    differences, http and https alike. A site's front page (no path) is no article: ""."""
+    parts = urlsplit(strip_tracking(url.strip()))
+    path = parts.path.rstrip("/")
+    if not parts.hostname or not path:
+        return ""
+    host = parts.hostname.lower().removeprefix("www.")
+    return urlunsplit(("", host, path, parts.query, ""))

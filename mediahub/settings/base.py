@@ -337,6 +337,12 @@ API_RATE_WINDOW = float(env("API_RATE_WINDOW", "60"))
 # at most this many bytes, else 413; files do not count in DATA_UPLOAD_MAX_MEMORY_SIZE.
 API_MAX_AUDIO_BYTES = int(env("API_MAX_AUDIO_BYTES", str(100 * 1024 * 1024)))
 
+# Stories (muurkrant.stories): posts about one event are shown as one story. Besides exact
+# duplicates (link, video, text), posts published within STORY_WINDOW_HOURS of each other whose
+# title and lead share at least STORY_SIMILARITY of their words (Jaccard, 0–1) are grouped.
+STORY_WINDOW_HOURS = float(env("STORY_WINDOW_HOURS", "48"))
+STORY_SIMILARITY = float(env("STORY_SIMILARITY", "0.3"))
+
 # Feeds in: the safe fetcher's limits (mediahub/fetch/).
 FEEDS_ALLOW_PRIVATE_NETWORKS = env_bool("FEEDS_ALLOW_PRIVATE_NETWORKS")
 FEEDS_FETCH_TIMEOUT = float(env("FEEDS_FETCH_TIMEOUT", "10"))

@@ -1,11 +1,13 @@
 """Posts: one model for everything residents see, whichever way it arrived, and the wijken."""
 
 import re
+from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Case, Q, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
@@ -74,6 +76,38 @@ class Wijk(models.Model):
         return self.name
 
 
+FIELD_SEP, ROW_SEP = "\x1f", "\x1e"
+
+
+class GroupConcat(models.Aggregate):
+    """Rows' text joined by ROW_SEP: group_concat on SQLite, string_agg on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = models.TextField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(ROW_SEP), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
+
+
+@dataclass(frozen=True)
+class Version:
+    """Another partner's version of a post's story, as a card or feed item names it."""
+
+    pk: int
+    partner_name: str
+    title: str
+
+    def get_absolute_url(self) -> str:
+        return WallPage.post_path(self)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)[:80] or "bericht"
+
+
 class PostTag(TaggedItemBase):
     content_object = ParentalKey("muurkrant.Post", on_delete=models.CASCADE, related_name="tagged")
 
@@ -120,6 +154,40 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def for_cards(self) -> "PostQuerySet":
         """Everything a card needs in one query (plus one for tags if asked)."""
         return self.select_related("partner", "image", "original__partner")
+
+    def one_per_story(self) -> "PostQuerySet":
+        """Of each story only its lead: the earliest of these posts; posts in no story stay.
+
+        Read from the posts as they are, so a lead withdrawn or hidden hands over to the next.
+        """
+        earlier = self.filter(story=OuterRef("story")).filter(
+            Q(published_at__lt=OuterRef("published_at"))
+            | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
+        )
+        return self.exclude(Exists(earlier.order_by().values("pk")))
+
+    def with_story_versions(self) -> "PostQuerySet":
+        """Each post with ``story_versions``: the other versions on the wall, in the same query."""
+        others = (
+            Post.objects.on_wall()
+            .filter(story=OuterRef("story"))
+            .exclude(pk=OuterRef("pk"))
+            .order_by()
+            .values("story")
+            .annotate(
+                versions=GroupConcat(
+                    Concat(
+                        Cast("pk", models.CharField()),
+                        Value(FIELD_SEP),
+                        "partner__name",
+                        Value(FIELD_SEP),
+                        "title",
+                    )
+                )
+            )
+            .values("versions")
+        )
+        return self.annotate(versions_text=Subquery(others, output_field=models.TextField()))
 
 
 class Post(index.Indexed, ClusterableModel):
@@ -247,6 +315,21 @@ class Post(index.Indexed, ClusterableModel):
     date_flagged = models.BooleanField(
         _("date doubtful"), default=False, help_text=_("The feed gave no usable date.")
     )
+    story = models.ForeignKey(
+        "muurkrant.Story",
+        verbose_name=_("story"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    story_fixed = models.BooleanField(
+        _("story set by an editor"),
+        default=False,
+        editable=False,
+        help_text=_("Grouping on the way in leaves the post where an editor put it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -288,6 +371,7 @@ class Post(index.Indexed, ClusterableModel):
             models.Index(
                 fields=["-published_at", "-id", "status", "partner"], name="post_pool_idx"
             ),
+            models.Index(fields=["story", "status", "published_at"], name="post_story_idx"),
             models.Index(
                 fields=["pinned_until"],
                 condition=Q(pinned_until__isnull=False),
@@ -301,6 +385,21 @@ class Post(index.Indexed, ClusterableModel):
     def save(self, *args, **kwargs):
         self.derive_video()
         super().save(*args, **kwargs)
+
+    @property
+    def story_versions(self) -> list[Version]:
+        """The story's other versions on the wall (from ``with_story_versions``), by partner."""
+        text = getattr(self, "versions_text", None) or ""
+        rows = [Version(int(pk), name, title) for pk, name, title in (
+            row.split(FIELD_SEP, 2) for row in text.split(ROW_SEP) if row
+        )]  # fmt: skip
+        return sorted(rows, key=lambda version: (version.partner_name, version.pk))
+
+    @property
+    def also_from(self) -> list[str]:
+        """The other partners whose version of this story is on the wall."""
+        names = {v.partner_name for v in self.story_versions} - {self.partner.name}
+        return sorted(names)
 
     def derive_video(self) -> None:
         """Provider and id follow ``video_url``: the embed is only ever built from these two.
@@ -351,6 +450,9 @@ class Post(index.Indexed, ClusterableModel):
 
     def get_absolute_url(self) -> str:
         return WallPage.post_path(self)
+
+    def get_story_url(self) -> str:
+        return WallPage.story_path(self.story_id) if self.story_id else ""
 
     def get_report_url(self) -> str:
         return WallPage.post_path(self, "report_post")

@@ -60,6 +60,17 @@ class WallPage(RoutablePageMixin, Page):
 
         return report(request, self, pk, slug)
 
+    @path("verhaal/<int:pk>/")
+    def story_page(self, request, pk):
+        from muurkrant.views import story_page
+
+        return story_page(request, self, pk)
+
+    @classmethod
+    def story_path(cls, story_id: int) -> str:
+        """A story's page, listing every partner's version, under the wall's current path."""
+        return wall_path() + cls.get_resolver().reverse("story_page", pk=story_id)
+
     @classmethod
     def post_path(cls, post: Post, route: str = "post_page") -> str:
         """A post's path: one of the routes above, under the wall's current path."""
