@@ -155,16 +155,32 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
         """Everything a card needs in one query (plus one for tags if asked)."""
         return self.select_related("partner", "image", "original__partner")
 
-    def one_per_story(self) -> "PostQuerySet":
-        """Of each story only its lead: the earliest of these posts; posts in no story stay.
+    def one_per_story(self, now=None) -> "PostQuerySet":
+        """Of each story only its lead: a version pinned now, else the earliest of these posts;
+        posts in no story stay.
 
-        Read from the posts as they are, so a lead withdrawn or hidden hands over to the next.
+        Read from the posts as they are, so a lead withdrawn or hidden hands over to the next,
+        and a version an editor pins leads its story above the wall instead of vanishing.
         """
-        earlier = self.filter(story=OuterRef("story")).filter(
-            Q(published_at__lt=OuterRef("published_at"))
-            | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
+        pinned = Case(
+            When(pinned_until__gt=now or timezone.now(), then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
         )
-        return self.exclude(Exists(earlier.order_by().values("pk")))
+        earlier = (
+            self.annotate(lead_pin=pinned)
+            .filter(story=OuterRef("story"))
+            .filter(
+                Q(lead_pin__gt=OuterRef("lead_pin"))
+                | Q(lead_pin=OuterRef("lead_pin"), published_at__lt=OuterRef("published_at"))
+                | Q(
+                    lead_pin=OuterRef("lead_pin"),
+                    published_at=OuterRef("published_at"),
+                    pk__lt=OuterRef("pk"),
+                )
+            )
+        )
+        return self.annotate(lead_pin=pinned).exclude(Exists(earlier.order_by().values("pk")))
 
     def with_story_versions(self) -> "PostQuerySet":
         """Each post with ``story_versions``: the other versions on the wall, in the same query."""
