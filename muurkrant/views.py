@@ -26,6 +26,7 @@ from muurkrant.forms import ReportForm
 from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
 from muurkrant.moderation import record_report
 from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
+from muurkrant.reading import record_read
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 HOST = re.compile(r"^[a-z0-9.-]{1,253}$")
@@ -62,7 +63,7 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
     url = request.build_absolute_uri(post.get_absolute_url())
     embed_url = video_embed_url(post)
     video_link = safe_url(post.video_url)
-    return wall_page.render(
+    response = wall_page.render(
         request,
         template="muurkrant/post_page.html",
         context_overrides={
@@ -79,6 +80,8 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
             "report_sent": request.GET.get("gemeld") == "1",
         },
     )
+    record_read(request, post.pk)
+    return response
 
 
 def report(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> HttpResponse:

@@ -1,9 +1,10 @@
 """The wall's models: posts and wijken, the wall page, moderation's records, the API's
-idempotency records and partner tokens."""
+idempotency records, partner tokens and reading counters."""
 
 from muurkrant.models.idempotency import IdempotencyKey
 from muurkrant.models.moderation import AbuseReport, ModerationSettings
 from muurkrant.models.posts import VISIBLE_FIELDS, Post, PostQuerySet, PostTag, Wijk
+from muurkrant.models.reading import PostReadCount
 from muurkrant.models.tokens import PartnerToken, can_manage_tokens
 from muurkrant.models.wall import (
     WallPage,
@@ -21,6 +22,7 @@ __all__ = [
     "PartnerToken",
     "Post",
     "PostQuerySet",
+    "PostReadCount",
     "PostTag",
     "WallPage",
     "Wijk",
