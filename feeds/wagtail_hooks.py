@@ -18,7 +18,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from feeds import tasks
+from feeds import dashboard, tasks
 from feeds.models import Source
 from mediahub.models import PartnerLogEntry
 from mediahub.permissions import (
@@ -159,3 +159,6 @@ register_snippet(SourceViewSet)
 def register_source_log(actions) -> None:
     """Source history scopes to the user's partners, like every partner-owned object's."""
     actions.register_model(Source, PartnerLogEntry)
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panel)

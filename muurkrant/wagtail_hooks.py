@@ -28,7 +28,7 @@ from mediahub.permissions import (
     partners_of_request,
 )
 from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
-from muurkrant import moderation, queue
+from muurkrant import dashboard, moderation, queue
 from muurkrant.admin_views import (
     ApproveBulkAction,
     ModerateView,
@@ -241,3 +241,6 @@ def register_moderation_log_actions(actions):
 def audio_of_published_posts(document) -> bool:
     """The wall plays a published post's audio to everyone, so anyone may download it."""
     return Post.objects.published().filter(audio=document).exists()
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panels)
