@@ -108,6 +108,42 @@ def wall() -> dict:
     }
 
 
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"
+
+
+def reading() -> dict:
+    """A post page that counts a read against the same page fetched as a prefetch (not counted):
+    the difference is the counter's write."""
+    from django.test import Client
+
+    from muurkrant.models import Post, PostReadCount
+
+    client = Client(headers={"User-Agent": BROWSER})
+    url = Post.objects.on_wall().first().get_absolute_url()
+    prefetch = {"Sec-Purpose": "prefetch"}
+    before = PostReadCount.objects.count()
+    client.get(url)  # the day's first read inserts the row; the rest update it
+
+    def median_ms(headers: dict[str, str]) -> float:
+        timings = []
+        for _ in range(WALL_REPEATS * 2):
+            started = time.perf_counter()
+            response = client.get(url, headers=headers)
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.status_code
+        return statistics.median(timings) * 1000
+
+    uncounted = median_ms(prefetch)
+    counted = median_ms({})
+    uncounted = min(uncounted, median_ms(prefetch))
+    assert PostReadCount.objects.count() == before + 1, "reads were not counted"
+    return {
+        "post_page_ms": round(counted, 1),
+        "post_page_uncounted_ms": round(uncounted, 1),
+        "post_read_overhead": round(counted / uncounted, 2),
+    }
+
+
 def time_now():
     from django.utils import timezone
 

@@ -29,6 +29,7 @@ TABLE = [
     ("fetch_cycle_1000_s", "fetch cycle, 1,000 sources, one qcluster (s)", ("max", 60)),
     ("wall_page1_ms", "wall page 1, 100,000 posts (ms, median)", ("max", 150)),
     ("wall_page1000_over_page1", "wall page 1,000 ÷ page 1", ("max", 2)),
+    ("post_read_overhead", "post page counting a read ÷ same page uncounted", ("max", 1.15)),
     ("feed_vs_healthz", "cached /feeds/wall.rss ÷ /healthz (req/s)", ("min", 0.5)),
     ("not_modified_vs_healthz", "304 /feeds/wall.rss ÷ /healthz (req/s)", ("min", 0.8)),
     ("qcluster_peak_rss_mb", "qcluster peak memory, all processes (MB)", None),
@@ -92,6 +93,8 @@ def main() -> int:
         make_posts(POSTS)
         print("wall…", flush=True)
         results.update(measure.wall())
+        print("reading counters…", flush=True)
+        results.update(measure.reading())
         print("fetch cycle…", flush=True)
         results.update(measure.fetch_cycle(env, work))
         print("HTTP load…", flush=True)
