@@ -133,12 +133,12 @@ def wall() -> dict:
     }
 
 
-def median_ms(client, url: str, repeats: int = WALL_REPEATS) -> float:
+def median_ms(client, url: str, repeats: int = WALL_REPEATS, headers: dict | None = None) -> float:
     """Median server time of a page, in milliseconds, through Django's test client."""
     timings = []
     for _ in range(repeats):
         started = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         timings.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
     return statistics.median(timings) * 1000
@@ -175,6 +175,33 @@ def pool() -> dict:
         "pool_page1_over_wall_page1": round(page1 / wall_page1, 2),
         "pool_page1000_over_page1": round(deep / page1, 2),
         "pool_partner_over_page1": round(partner / page1, 2),
+    }
+
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"
+
+
+def reading() -> dict:
+    """A post page that counts a read against the same page fetched as a prefetch (not counted):
+    the difference is the counter's write."""
+    from django.test import Client
+
+    from muurkrant.models import Post, PostReadCount
+
+    client = Client(headers={"User-Agent": BROWSER})
+    url = Post.objects.on_wall().first().get_absolute_url()
+    prefetch = {"Sec-Purpose": "prefetch"}
+    before = PostReadCount.objects.count()
+    client.get(url)  # the day's first read inserts the row; the rest update it
+    repeats = WALL_REPEATS * 2
+    uncounted = median_ms(client, url, repeats, prefetch)
+    counted = median_ms(client, url, repeats)
+    uncounted = min(uncounted, median_ms(client, url, repeats, prefetch))
+    assert PostReadCount.objects.count() == before + 1, "reads were not counted"
+    return {
+        "post_page_ms": round(counted, 1),
+        "post_page_uncounted_ms": round(uncounted, 1),
+        "post_read_overhead": round(counted / uncounted, 2),
     }
 
 

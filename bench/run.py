@@ -37,6 +37,7 @@ TABLE = [
     ("pool_page1_over_wall_page1", "admin Pool page 1 (50 rows) ÷ wall page 1", ("max", 4)),
     ("pool_page1000_over_page1", "admin Pool page 1,000 ÷ Pool page 1", ("max", 2)),
     ("pool_partner_over_page1", "admin Pool, one partner ÷ Pool page 1", ("max", 2)),
+    ("post_read_overhead", "post page counting a read ÷ same page uncounted", ("max", 1.15)),
     ("feed_vs_healthz", "cached /feeds/wall.rss ÷ /healthz (req/s)", ("min", 0.5)),
     ("not_modified_vs_healthz", "304 /feeds/wall.rss ÷ /healthz (req/s)", ("min", 0.8)),
     ("qcluster_peak_rss_mb", "qcluster peak memory, all processes (MB)", None),
@@ -104,6 +105,8 @@ def main() -> int:
         results.update(measure.wall())
         print("pool…", flush=True)
         results.update(measure.pool())
+        print("reading counters…", flush=True)
+        results.update(measure.reading())
         print("fetch cycle…", flush=True)
         results.update(measure.fetch_cycle(env, work))
         print("HTTP load…", flush=True)

@@ -19,7 +19,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from feeds import health, tasks
+from feeds import dashboard, health, tasks
 from feeds.models import Source
 from mediahub.models import PartnerLogEntry
 from mediahub.permissions import (
@@ -186,3 +186,6 @@ class FeedProblemsPanel(Component):
 def add_feed_problems_panel(request, panels) -> None:
     if problems := health.visible_problems(request.user):
         panels.append(FeedProblemsPanel(problems))
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panel)

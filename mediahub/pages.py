@@ -77,8 +77,9 @@ persoonsgegevens.</p>
 <h2>Als u de muurkrant leest</h2>
 <p>Wij gebruiken geen trackers, geen bezoekersstatistieken van anderen en geen advertenties. \
 Onze server ontvangt uw IP-adres om u de pagina te kunnen sturen, zoals bij elke website; de \
-toepassing slaat het niet op. Wij plaatsen geen cookies, met twee uitzonderingen die nodig zijn \
-voor wat u zelf doet:</p>
+toepassing slaat het niet op. Wij tellen alleen hoe vaak elk bericht per dag gelezen is: een \
+getal per bericht per dag, zonder iets over u. Wij plaatsen geen cookies, met twee \
+uitzonderingen die nodig zijn voor wat u zelf doet:</p>
 <ul>
 <li>als u een andere taal kiest, onthoudt een taalcookie die keuze;</li>
 <li>als u het meldformulier opent, beschermt een beveiligingscookie het formulier tegen \
@@ -121,7 +122,8 @@ Protection Regulation (GDPR, in Dutch: AVG). We process as little personal data 
 <h2>When you read the wall</h2>
 <p>We use no trackers, no third-party visitor statistics and no advertising. Our server receives \
 your IP address in order to send you the page, as every website does; the application does not \
-store it. We set no cookies, with two exceptions needed for what you do yourself:</p>
+store it. We only count how often each post is read per day: one number per post per day, with \
+nothing about you. We set no cookies, with two exceptions needed for what you do yourself:</p>
 <ul>
 <li>if you choose another language, a language cookie remembers that choice;</li>
 <li>if you open the report form, a security cookie protects the form against forged \

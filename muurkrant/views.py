@@ -26,6 +26,7 @@ from muurkrant.forms import ReportForm
 from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
 from muurkrant.moderation import record_report
 from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
+from muurkrant.reading import record_read
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 HOST = re.compile(r"^[a-z0-9.-]{1,253}$")
@@ -64,7 +65,7 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
     embed_url = video_embed_url(post)
     playable = post.playable()
     video_link = safe_url(post.video_url)
-    return wall_page.render(
+    response = wall_page.render(
         request,
         template="muurkrant/post_page.html",
         context_overrides={
@@ -82,6 +83,8 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
             "other_versions": story_versions(post.story_id, exclude=post.pk),
         },
     )
+    record_read(request, post.pk)
+    return response
 
 
 def story_versions(story_id: int | None, exclude: int | None = None) -> list[Post]:

@@ -29,7 +29,7 @@ from mediahub.permissions import (
     partners_of_request,
 )
 from mediahub.wagtail_hooks import MembershipViewSet, PartnerViewSet
-from muurkrant import moderation, queue, stories, takeover
+from muurkrant import dashboard, moderation, queue, stories, takeover
 from muurkrant.admin_views import (
     ApproveBulkAction,
     MergeStoryBulkAction,
@@ -289,3 +289,6 @@ def takeover_requests_menu_item():
         icon_name="doc-full",
         order=5,
     )
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panels)

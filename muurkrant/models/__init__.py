@@ -1,9 +1,10 @@
 """The wall's models: posts and wijken, the wall page, moderation's records, the API's
-idempotency records, partner tokens, takeover requests and stories."""
+idempotency records, partner tokens, takeover requests, stories and reading counters."""
 
 from muurkrant.models.idempotency import IdempotencyKey
 from muurkrant.models.moderation import AbuseReport, ModerationSettings
 from muurkrant.models.posts import VISIBLE_FIELDS, Post, PostQuerySet, PostTag, Wijk
+from muurkrant.models.reading import PostReadCount
 from muurkrant.models.stories import Story, StoryKey
 from muurkrant.models.takeovers import TakeoverRequest
 from muurkrant.models.tokens import PartnerToken, can_manage_tokens
@@ -23,6 +24,7 @@ __all__ = [
     "PartnerToken",
     "Post",
     "PostQuerySet",
+    "PostReadCount",
     "PostTag",
     "Story",
     "StoryKey",

@@ -1,11 +1,13 @@
 """WCAG 2.1 AA by axe-core on every kind of page a resident (or an editor, logging in) sees."""
 
 import pytest
+from django.utils import timezone
 
 from mediahub.models import Partner
-from muurkrant.models import Post
+from muurkrant.models import Post, PostReadCount
 from tests.browser.conftest import describe_violations
-from tests.factories import WijkFactory
+from tests.browser.test_admin_flow import log_in
+from tests.factories import SourceFactory, WijkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,3 +94,21 @@ def test_the_partner_directory_and_live_page_have_no_wcag_violations(
 
 def test_admin_login_has_no_wcag_violations(page, axe_violations):
     assert_accessible(page, axe_violations, "/admin/login/")
+
+
+@pytest.mark.parametrize("login", [("redacteur", "pw-editor-1"), ("omroepmens", "pw-partner-1")])
+def test_admin_home_with_the_dashboard_has_no_wcag_violations(
+    page, axe_violations, wall_posts, editor, partner_user, login
+):
+    failing = SourceFactory(partner=wall_posts["article"].partner, title="Sport", error_count=2)
+    failing.last_error = "HTTP 500"
+    failing.save()
+    PostReadCount.objects.create(post=wall_posts["article"], day=timezone.localdate(), count=4)
+    log_in(page, *login)
+    page.goto("/admin/")
+    page.locator("#dashboard-daily-reads").wait_for(state="attached")
+    # Open the chart's table alternative, so that axe-core checks it too.
+    page.locator("details:has(#dashboard-daily-reads) > summary").click()
+    violations = axe_violations()
+    assert violations == [], describe_violations(violations)
+    assert page.console_errors == []
