@@ -18,14 +18,14 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import policy_registry
 
 from mediahub.permissions import ANY_ACCESS, can_moderate, scoped_queryset
-from muurkrant import queue
-from muurkrant.models import Post, PostReadCount
+from muurkrant import queue, takeover
+from muurkrant.models import Post, PostReadCount, TakeoverRequest
 
-# Where each panel stands on the admin home, above Wagtail's own (from 100 on). The panel of
-# takeovers by others and takeover requests waiting belongs in the "takeovers" place.
+# Where each panel stands on the admin home, above Wagtail's own (from 100 on).
 ORDER = {"queue": 10, "sources": 20, "posts": 30, "takeovers": 40, "reads": 50}
 READ_DAYS = 30
 MOST_READ = 5
+RECENT_TAKEOVERS = 5
 CHART_HEIGHT = 60
 BAR_WIDTH = 10
 
@@ -149,10 +149,39 @@ class QueuePanel(DashboardPanel):
         }
 
 
+class TakeoversPanel(DashboardPanel):
+    """Who carries the user's posts: takeovers by other partners in the last 30 days, the
+    newest first, and the takeover requests waiting for the user's answer."""
+
+    name = "dashboard_takeovers"
+    order = ORDER["takeovers"]
+    template_name = "muurkrant/admin/dashboard/takeovers.html"
+
+    def get_context_data(self, parent_context=None) -> dict:
+        since = timezone.now() - timedelta(days=READ_DAYS)
+        copies = (
+            Post.objects.filter(original__in=self.posts(), created_at__gte=since)
+            .exclude(status=Post.Status.WITHDRAWN)
+            .select_related("partner", "original__partner")
+            .order_by("-created_at")
+        )
+        requests = takeover.requests_for(self.request.user).filter(
+            status=TakeoverRequest.Status.PENDING
+        )
+        return {
+            "taken_over": copies.count(),
+            "recent": copies[:RECENT_TAKEOVERS],
+            "waiting": requests.count(),
+            "requests_url": reverse("muurkrant_takeover_requests"),
+            "show_partner": self.for_editor,
+        }
+
+
 def add_panels(request: HttpRequest, panels: list) -> None:
-    """The ``construct_homepage_panels`` hook: the queue for editors, posts and reads for all."""
+    """The ``construct_homepage_panels`` hook: the queue for editors; posts, takeovers and reads
+    for all."""
     if not shows_dashboard(request):
         return
     if can_moderate(request.user):
         panels.append(QueuePanel(request))
-    panels += [PostsPanel(request), ReadsPanel(request)]
+    panels += [PostsPanel(request), TakeoversPanel(request), ReadsPanel(request)]

@@ -9,8 +9,9 @@ from django.utils import timezone
 from wagtail.users.models import UserProfile
 
 from feeds.models import Source
+from muurkrant import takeover
 from muurkrant.models import Post, PostReadCount
-from tests.factories import PostFactory, SourceFactory
+from tests.factories import PartnerUserFactory, PostFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,34 @@ def test_the_home_costs_the_same_queries_for_few_and_many_posts(
     client.get(HOME)
     with django_assert_max_num_queries(few):
         assert client.get(HOME).status_code == 200
+
+
+def test_the_owner_sees_who_took_its_posts_over_and_the_requests_waiting(
+    client, partner_home, partner, other_partner, make_post
+):
+    carried = make_post(title="Concert in het park")
+    asked = make_post(title="Markt verhuist", takeover_permission=Post.Takeover.ASK)
+    make_post(title="Niet gevraagd")
+    taker = PartnerUserFactory(partner=other_partner)
+    copy = takeover.take_over(carried, other_partner, user=taker)
+    takeover.take_over(asked, other_partner, user=taker)
+    theirs = PostFactory(partner=other_partner, title="Van de ander")
+    takeover.take_over(theirs, partner, user=taker)  # taken by us: not a takeover of ours
+
+    html = partner_home()
+
+    assert tables(html)["dashboard-takeovers"] == [
+        ["Taken over by other partners, last 30 days", "1"],
+        ["Requests waiting for your answer", "1"],
+    ]
+    (row,) = body_rows(html, "dashboard-recent-takeovers")
+    assert row[:2] == ["Concert in het park", other_partner.name]
+
+    client.force_login(in_english(taker))
+    html = client.get(HOME).content.decode()
+    assert tables(html)["dashboard-takeovers"] == [
+        ["Taken over by other partners, last 30 days", "1"],
+        ["Requests waiting for your answer", "0"],
+    ]
+    assert body_rows(html, "dashboard-recent-takeovers")[0][0] == theirs.title
+    assert copy.title not in [row[0] for row in body_rows(html, "dashboard-recent-takeovers")]
