@@ -45,6 +45,7 @@ def embed_wall(request: HttpRequest) -> HttpResponse:
     limit = bounded_int(request.GET, "limit", WIDGET_LIMIT, 1, WIDGET_MAX)
     posts = (
         filter_posts(Post.objects.on_wall(), filters)
+        .one_per_story()
         .for_cards()
         .prefetch_related("image__renditions")[:limit]
     )

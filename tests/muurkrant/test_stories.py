@@ -220,6 +220,14 @@ def test_a_hidden_lead_hands_the_card_to_the_next_version(client, brand):
     assert [post.title for post in cards(client.get("/muurkrant/"))] == [other.title]
 
 
+def test_the_embedded_widget_shows_one_item_per_story(client, brand):
+    lead, other = brand
+
+    text = client.get("/embed/wall/").text
+
+    assert lead.title in text and other.title not in text
+
+
 def test_a_pinned_version_leads_its_story_above_the_wall(client, brand):
     """An editor pins the later version: it leads, pinned, and the story is not shown twice."""
     lead, other = brand
