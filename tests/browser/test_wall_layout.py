@@ -1,6 +1,8 @@
 """The wall on a phone and a desktop: news first, filters folded away, the lead story in view."""
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,6 +15,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
+# Set WALL_SCREENSHOTS=1 to refresh the README's pictures of the wall from these tests.
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def screenshot(page, name: str) -> None:
+    if os.environ.get("WALL_SCREENSHOTS"):
+        page.screenshot(path=DOCS / name)
 
 
 @pytest.fixture
@@ -68,6 +77,7 @@ def test_on_a_phone_the_first_post_is_above_the_fold_and_filters_are_folded(page
     assert first.locator(".card__title").inner_text() == "Fietsbrug over de Vecht geopend"
     assert first.bounding_box()["y"] < PHONE["height"]
     assert not page.locator(".filter-form").is_visible()
+    screenshot(page, "wall-phone.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.locator(".wall__filters summary").click()
     assert page.locator(".filter-form").is_visible()
@@ -91,6 +101,7 @@ def test_on_a_desktop_the_lead_story_is_in_view_and_text_cards_have_no_empty_box
     box = lead.bounding_box()
     assert box["y"] < DESKTOP["height"] and box["width"] > DESKTOP["width"] / 2
     assert lead.locator("img.card__image").is_visible()
+    screenshot(page, "wall-desktop.png")
     for card in page.locator(".card--text").all():
         assert card.locator("img.card__image").count() == 0
         title, body = card.locator(".card__title"), card.locator(".card__body")
