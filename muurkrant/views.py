@@ -23,6 +23,7 @@ from mediahub.client_address import client_address
 from mediahub.models import Partner
 from mediahub.sanitize import safe_url
 from muurkrant.forms import ReportForm
+from muurkrant.front import arrange
 from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
 from muurkrant.moderation import record_report
 from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
@@ -36,18 +37,24 @@ PARTNER_PAGE_SIZE = 24
 def cards(posts: PostQuerySet) -> PostQuerySet:
     """Posts with all a card shows, renditions and the story's other versions included, in a
     fixed number of queries."""
-    return posts.for_cards().with_story_versions().prefetch_related("image__renditions")
+    return (
+        posts.for_cards()
+        .with_story_versions()
+        .prefetch_related("image__renditions", "partner__logo__renditions")
+    )
 
 
 def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
     filters = parse_filters(request.GET)
     posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
     wijken = list(Wijk.objects.all())
+    found = paginate(cards(posts), filters, request.GET, wall_page.posts_per_page)
     return wall_page.render(
         request,
         context_overrides={
             "filters": filters,
-            "slice": paginate(cards(posts), filters, request.GET, wall_page.posts_per_page),
+            "slice": found,
+            "front": arrange(found, hierarchy=not filters.active),
             "partners": Partner.objects.active().only("name", "slug"),
             "wijken": wijken,
             "kinds": Post.Kind.choices,
@@ -155,6 +162,7 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Partner.objects.active().select_related("logo"), slug=slug)
     filters = parse_filters(request.GET, partner=partner)
     posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
+    found = paginate(cards(posts), filters, request.GET, PARTNER_PAGE_SIZE)
     return TemplateResponse(
         request,
         "muurkrant/partner_page.html",
@@ -162,7 +170,8 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
             "partner": partner,
             "website": safe_url(partner.website),
             "filters": filters,
-            "slice": paginate(cards(posts), filters, request.GET, PARTNER_PAGE_SIZE),
+            "slice": found,
+            "front": arrange(found, hierarchy=False),
             "wall_url": wall_path(),
         },
     )

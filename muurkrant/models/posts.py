@@ -154,7 +154,7 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
     def for_cards(self) -> "PostQuerySet":
         """Everything a card needs in one query (plus one for tags if asked)."""
-        return self.select_related("partner", "image", "original__partner")
+        return self.select_related("partner__logo", "image", "original__partner")
 
     def one_per_story(self, now=None) -> "PostQuerySet":
         """Of each story only its lead: a version pinned now, else the earliest of these posts;
