@@ -25,7 +25,8 @@ from mediahub.sanitize import safe_url
 from muurkrant.forms import ReportForm
 from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
 from muurkrant.moderation import record_report
-from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
+from muurkrant.pagecache import keep_for_anonymous
+from muurkrant.queries import FILTER_KEYS, filter_links, filter_posts, paginate, parse_filters
 from muurkrant.reading import record_read
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -43,7 +44,7 @@ def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
     filters = parse_filters(request.GET)
     posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
     wijken = list(Wijk.objects.all())
-    return wall_page.render(
+    response = wall_page.render(
         request,
         context_overrides={
             "filters": filters,
@@ -55,6 +56,9 @@ def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
             "kind_links": filter_links(filters, "kind", Post.Kind.choices),
         },
     )
+    if set(request.GET) <= set(FILTER_KEYS):  # the first page: no cursor
+        keep_for_anonymous(response)
+    return response
 
 
 def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> HttpResponse:
@@ -84,6 +88,8 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
         },
     )
     record_read(request, post.pk)
+    if not request.GET:
+        keep_for_anonymous(response, read_post_id=post.pk)
     return response
 
 
