@@ -54,6 +54,7 @@ def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
             "kinds": Post.Kind.choices,
             "wijk_links": filter_links(filters, "wijk", [(w.slug, w.name) for w in wijken]),
             "kind_links": filter_links(filters, "kind", Post.Kind.choices),
+            "live_update_seconds": settings.WALL_LIVE_UPDATE_SECONDS,
         },
     )
     if set(request.GET) <= set(FILTER_KEYS):  # the first page: no cursor

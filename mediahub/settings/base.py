@@ -374,4 +374,6 @@ FEEDS_OUT_MAX_AGE = int(env("FEEDS_OUT_MAX_AGE", "300"))
 # change to a post; the expiry bounds relative dates ("5 minuten geleden") and a local memory
 # cache in another process, which never hears of a change.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
+# How often an open wall asks its JSON Feed for new posts (0: never).
+WALL_LIVE_UPDATE_SECONDS = int(env("WALL_LIVE_UPDATE_SECONDS", "60"))
 WEBSUB_HUB = env("WEBSUB_HUB")
