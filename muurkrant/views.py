@@ -26,7 +26,8 @@ from muurkrant.forms import ReportForm
 from muurkrant.front import arrange
 from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
 from muurkrant.moderation import record_report
-from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
+from muurkrant.pagecache import keep_for_anonymous
+from muurkrant.queries import FILTER_KEYS, filter_links, filter_posts, paginate, parse_filters
 from muurkrant.reading import record_read
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -49,7 +50,7 @@ def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
     posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
     wijken = list(Wijk.objects.all())
     found = paginate(cards(posts), filters, request.GET, wall_page.posts_per_page)
-    return wall_page.render(
+    response = wall_page.render(
         request,
         context_overrides={
             "filters": filters,
@@ -60,8 +61,12 @@ def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
             "kinds": Post.Kind.choices,
             "wijk_links": filter_links(filters, "wijk", [(w.slug, w.name) for w in wijken]),
             "kind_links": filter_links(filters, "kind", Post.Kind.choices),
+            "live_update_seconds": settings.WALL_LIVE_UPDATE_SECONDS,
         },
     )
+    if set(request.GET) <= set(FILTER_KEYS):  # the first page: no cursor
+        keep_for_anonymous(response)
+    return response
 
 
 def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> HttpResponse:
@@ -91,6 +96,8 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
         },
     )
     record_read(request, post.pk)
+    if not request.GET:
+        keep_for_anonymous(response, read_post_id=post.pk)
     return response
 
 
