@@ -36,6 +36,7 @@ def test_filter_by_neighbourhood_link(page, make_post):
     kermis.wijken.add(centrum)
     kermis.save()
     page.goto("/muurkrant/")
+    page.locator(".wall__filters summary").click()  # the filters are folded away at first
     page.get_by_role("navigation", name="Wijken").get_by_role("link", name="Centrum").click()
     page.wait_for_url("**/muurkrant/?wijk=centrum")
     expect(card(page, "Kermis in het centrum")).to_be_visible()
@@ -48,6 +49,7 @@ def test_search_with_the_form(page, make_post):
     make_post(title="Nieuwe fietsbrug over de haven")
     make_post(title="Taalcafé in de bibliotheek")
     page.goto("/muurkrant/")
+    page.locator(".wall__filters summary").click()
     page.get_by_label("Zoeken", exact=True).fill("fietsbrug")
     page.get_by_role("button", name="Toon berichten").click()
     page.wait_for_url("**/muurkrant/?q=fietsbrug*")
