@@ -71,9 +71,11 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
     prefetch_related_objects([post], "tags")  # read by the page and by its JSON-LD
     wijken = list(post.wijken.all())
     from_partner = list(cards(neighbours(post).for_partner(post.partner))[:MORE_POSTS])
-    in_wijk = neighbours(post).filter(
-        pk__in=Post.objects.filter(wijken__in=wijken).values("pk")
-    ).exclude(pk__in=[other.pk for other in from_partner])
+    in_wijk = (
+        neighbours(post)
+        .filter(pk__in=Post.objects.filter(wijken__in=wijken).values("pk"))
+        .exclude(pk__in=[other.pk for other in from_partner])
+    )
     show_summary, show_body = summary_and_body(post)
     response = wall_page.render(
         request,

@@ -183,9 +183,7 @@ def test_a_body_that_opens_with_the_summary_does_not_repeat_it_above(client, mak
     assert "Fietsers zijn sneller in Noord." in text
 
 
-def test_more_from_this_partner_lists_its_other_published_posts(
-    client, make_post, other_partner
-):
+def test_more_from_this_partner_lists_its_other_published_posts(client, make_post, other_partner):
     post = make_post(title="Dit bericht")
     for n in range(5):
         make_post(title=f"Ouder {n}", published_at=timezone.now() - timedelta(hours=n + 1))
