@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from muurkrant.models import Post
+from muurkrant.models import Post, Story
 from tests.factories import ImageFactory, PostFactory, WijkFactory
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +277,30 @@ def test_post_page_queries_do_not_grow_with_related_posts(
         response = client.get(post.get_absolute_url())
     page = BeautifulSoup(response.text, "html.parser")
     assert len(titles_in(page, "more-from-partner")) == len(titles_in(page, "more-in-wijk")) == 4
+
+
+def test_other_versions_of_the_story_are_not_offered_again_as_more(
+    client, make_post, other_partner
+):
+    """They are listed once, under the story, with the story link and a taken-over post's via."""
+    noord = WijkFactory(name="Noord")
+    story = Story.objects.create()
+    post = make_post(title="Brand in Noord", wijken=[noord])
+    version = PostFactory(partner=other_partner, title="Brand gemeld", wijken=[noord])
+    Post.objects.filter(pk__in=[post.pk, version.pk]).update(story=story)
+    PostFactory(partner=other_partner, title="Markt in Noord", wijken=[noord])
+
+    page = page_of(client, post)
+
+    assert titles_in(page, "more-in-wijk") == ["Markt in Noord"]
+    story_section = page.find("section", class_="post__story")
+    assert story_section.find("a", href=version.get_absolute_url()) is not None
+    assert story_section.find("a", href=story.get_absolute_url()) is not None
+
+
+def test_a_taken_over_post_credits_the_original_partner(client, make_post, other_partner):
+    original = PostFactory(partner=other_partner, title="Het origineel")
+    copy = make_post(title="Het origineel", original=original)
+    meta = page_of(client, copy).find("p", class_="post__meta")
+    assert meta.find("a", href=original.get_absolute_url()).get_text() == "Radio Elders"
+    assert meta.find("a", href="/partners/rtv-test/") is not None
