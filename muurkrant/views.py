@@ -109,7 +109,7 @@ def summary_and_body(post: Post) -> tuple[bool, bool]:
     summary = clean_text(post.summary)
     body = clean_text(post.body)
     if not summary or not body:
-        return bool(summary), bool(body)
+        return bool(summary), bool(post.body.strip())  # a body of pictures only has no text
     if body == summary:
         return True, False
     return not body.startswith(TRAILING_ELLIPSIS.sub("", summary)), True

@@ -304,3 +304,12 @@ def test_a_taken_over_post_credits_the_original_partner(client, make_post, other
     meta = page_of(client, copy).find("p", class_="post__meta")
     assert meta.find("a", href=original.get_absolute_url()).get_text() == "Radio Elders"
     assert meta.find("a", href="/partners/rtv-test/") is not None
+
+
+def test_a_body_without_text_but_with_a_picture_is_still_shown(client, make_post):
+    image = ImageFactory(title="Kaart")
+    post = make_post(
+        summary="De route van de optocht.",
+        body=f'<embed embedtype="image" id="{image.pk}" format="fullwidth" alt="De route"/>',
+    )
+    assert page_of(client, post).select(".post__body img[alt='De route']")
