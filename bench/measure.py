@@ -178,6 +178,24 @@ def pool() -> dict:
     }
 
 
+# A common word inside compounds, a Dutch word form, two words, and a word no post holds (the
+# whole column read, the worst case).
+SEARCHES = {"part": "brug", "form": "fietsers", "two_words": "haven brug", "none": "qwxyz"}
+
+
+def search() -> dict:
+    """The wall searched on the same 100,000 posts, each query against the wall's first page."""
+    from django.test import Client
+
+    client = Client()
+    wall_page1 = median_ms(client, "/muurkrant/")
+    timings = {name: median_ms(client, f"/muurkrant/?q={q}") for name, q in SEARCHES.items()}
+    wall_page1 = min(wall_page1, median_ms(client, "/muurkrant/"))
+    results = {f"search_{name}_ms": round(ms, 1) for name, ms in timings.items()}
+    results["search_over_wall_page1"] = round(max(timings.values()) / wall_page1, 2)
+    return results
+
+
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"
 
 

@@ -34,6 +34,7 @@ TABLE = [
     ("fetch_cycle_1000_s", "fetch cycle, 1,000 sources, one qcluster (s)", ("max", 60)),
     ("wall_page1_ms", "wall page 1, 100,000 posts (ms, median)", ("max", 150)),
     ("wall_page1000_over_page1", "wall page 1,000 ÷ page 1", ("max", 2)),
+    ("search_over_wall_page1", "slowest wall search ÷ wall page 1, 100,000 posts", ("max", 5)),
     ("pool_page1_over_wall_page1", "admin Pool page 1 (50 rows) ÷ wall page 1", ("max", 4)),
     ("pool_page1000_over_page1", "admin Pool page 1,000 ÷ Pool page 1", ("max", 2)),
     ("pool_partner_over_page1", "admin Pool, one partner ÷ Pool page 1", ("max", 2)),
@@ -103,6 +104,8 @@ def main() -> int:
         make_posts(POSTS)
         print("wall…", flush=True)
         results.update(measure.wall())
+        print("search…", flush=True)
+        results.update(measure.search())
         print("pool…", flush=True)
         results.update(measure.pool())
         print("reading counters…", flush=True)

@@ -1,19 +1,18 @@
 """Rendered feeds kept in the cache until a post changes, and HTTP validators for them.
 
-Invalidation is O(1): every cached body is keyed by a generation counter, and a change to any
-post bumps the counter. A conditional request is answered from the cached entry alone, without
-rendering and without the database.
+Invalidation is O(1): every cached body is keyed by the content generation
+(``mediahub.caching``), which any change to a post bumps. A conditional request is answered
+from the cached entry alone, without rendering and without the database.
 """
 
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 
-GENERATION_KEY = "feeds:generation"
+from mediahub.caching import generation
 
 
 @dataclass(frozen=True)
@@ -24,27 +23,6 @@ class Rendered:
     content_type: str
     etag: str
     last_modified: float
-
-
-def _fresh_generation() -> int:
-    # Starts from the clock, so a cache that was emptied never hands out an old generation.
-    return time.time_ns() // 1000
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        value = cache.get(GENERATION_KEY, 0)
-    return value
-
-
-def bump_generation() -> None:
-    """Makes every cached feed stale at once; called whenever a post changes."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
 def make_etag(body: bytes) -> str:

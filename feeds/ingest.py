@@ -33,7 +33,7 @@ FEED_FIELDS = [
     "title", "summary", "body", "link", "language", "kind", "video_url", "video_provider",
     "video_id", "thumbnail_url", "enclosure_url", "enclosure_type", "enclosure_length",
     "duration_seconds", "published_at", "date_flagged", "content_hash", "updated_at",
-    "status", "approved_content",
+    "status", "approved_content", "search_text",
 ]  # fmt: skip
 # What an update leaves as stored (the downloaded thumbnail, an uploaded audio file, the
 # content last approved), carried over so the moderation rule compares like with like.

@@ -1,15 +1,15 @@
-"""When posts change: make cached feeds stale and, after the commit, tell the WebSub hub.
+"""When posts change, after the commit, tell the WebSub hub.
 
 Posts saved or deleted one by one report through Django's model signals; posts written in bulk
-through muurkrant's own `posts_changed`. Handlers only bump a cache counter and enqueue a task;
-nothing here touches the network.
+through muurkrant's own `posts_changed`. Cached feeds go stale through the content generation,
+which muurkrant bumps on the same signals. Handlers only enqueue a task; nothing here touches
+the network.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django_q.tasks import async_task
 
-from feeds.caching import bump_generation
 from feeds.websub import hub_url
 from muurkrant import signals as muurkrant_signals
 from muurkrant.models import Post
@@ -17,12 +17,9 @@ from muurkrant.models import Post
 
 def feeds_stale(partner_ids: list[int]) -> None:
     """The feeds of these partners no longer match the posts."""
-    bump_generation()
     ids = sorted(set(partner_ids))
 
     def after_commit() -> None:
-        # Again after the commit: a feed rendered in between may have read the old rows.
-        bump_generation()
         if hub_url() and ids:
             async_task("feeds.websub.ping_hub", ids, group="websub")
 

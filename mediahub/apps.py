@@ -13,6 +13,7 @@ class MediahubConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from mediahub import models, retention
+        from mediahub.caching import content_changed
         from mediahub.csp import render_chooser
         from mediahub.media import give_partner_a_collection
         from mediahub.roles import ensure_groups
@@ -38,6 +39,13 @@ class MediahubConfig(AppConfig):
             (post_delete, Site),
         ):
             signal.connect(models.forget_info_page_paths, sender=sender, dispatch_uid=uid)
+        # Cached pages and feeds show partners' names and logos.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                content_changed,
+                sender=self.get_model("Partner"),
+                dispatch_uid="mediahub.partner_changed",
+            )
         post_save.connect(
             models.forget_site_identity,
             sender=models.SiteIdentity,

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry, BaseLogEntryManager, Page
 from wagtail.search import index
 
+from mediahub.caching import content_changed
 from mediahub.fetch import is_public_address
 from mediahub.retention import LABELS
 from mediahub.sanitize import safe_url
@@ -453,6 +454,7 @@ def forget_info_page_paths(**kwargs) -> None:
     cache.delete(INFO_PATHS_KEY)
     # Again after the commit: a request in between may have cached the old paths.
     transaction.on_commit(lambda: cache.delete(INFO_PATHS_KEY))
+    content_changed()  # every cached page links them in its footer
 
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
@@ -569,6 +571,8 @@ def site_identity() -> Identity:
     return identity
 
 
-def forget_site_identity(**kwargs) -> None:
+def forget_site_identity(created: bool = False, **kwargs) -> None:
     cache.delete(IDENTITY_KEY)
     transaction.on_commit(lambda: cache.delete(IDENTITY_KEY))
+    if not created:  # made on the first read with the defaults every page already shows
+        content_changed()  # every cached page shows it

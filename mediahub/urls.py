@@ -10,11 +10,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from mediahub.health import healthz
 from mediahub.identity import theme_css
+from mediahub.robots_txt import robots_txt
 from mediahub.security_txt import security_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(".well-known/security.txt", security_txt, name="security_txt"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("theme.css", theme_css, name="theme_css"),
     # For clients that ask without reading the page's <link rel="icon">; looked up per request,
     # as the static file's hashed name is known only once collectstatic has run.

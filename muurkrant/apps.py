@@ -13,7 +13,8 @@ class MuurkrantConfig(AppConfig):
         from wagtail.signals import page_published, post_page_move
 
         from mediahub import retention
-        from muurkrant import models, moderation, queue, signals, stories, takeover
+        from mediahub.caching import content_changed
+        from muurkrant import models, moderation, pagecache, queue, signals, stories, takeover
 
         # Where the wall lives changes only with the page tree or the sites.
         for signal in (page_published, post_page_move):
@@ -26,6 +27,11 @@ class MuurkrantConfig(AppConfig):
             signal.connect(
                 models.forget_wall_path, sender=sender, dispatch_uid="muurkrant.forget_wall_path"
             )
+        # Cached pages and feeds show posts: any write to one makes them stale.
+        uid = "muurkrant.content_changed"
+        post_save.connect(pagecache.post_saved, sender=models.Post, dispatch_uid=uid)
+        post_delete.connect(content_changed, sender=models.Post, dispatch_uid=uid)
+        signals.posts_changed.connect(content_changed, dispatch_uid=uid)
         # The pending count in the admin menu is recounted after any write to posts.
         for signal in (post_save, post_delete):
             signal.connect(queue.forget_waiting, sender=models.Post, dispatch_uid="muurkrant.queue")

@@ -75,9 +75,10 @@ def apply_change(
     ``before`` is ``{"status": ..., **post.visible_content()}`` as stored before the change,
     None for a new post. When a published post goes back to moderation, what residents saw is
     kept in ``approved_content`` so the editor can see what changed. The video's provider and id
-    are derived first, so a link written another way to the same video is no change.
+    (and the search text) are derived first, so a link written another way to the same video is
+    no change.
     """
-    post.derive_video()
+    post.derive()
     prior = before["status"] if before else None
     old = {name: before[name] for name in VISIBLE_FIELDS} if before else None
     changed = old is not None and old != post.visible_content()

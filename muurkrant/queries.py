@@ -13,13 +13,13 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.search.backends import get_search_backend
 
 from mediahub.models import Partner
 from muurkrant.models import Post, PostQuerySet, Wijk
+from muurkrant.search import matches, query_words, title_rank
 
 FILTER_KEYS = ("partner", "tag", "wijk", "kind", "q")
-# Search matches are taken by relevance up to this many, then shown newest first.
+# Search matches are taken by relevance (title first, then newest) up to this many.
 SEARCH_LIMIT = 1000
 CURSOR_PATTERN = re.compile(r"^(-?\d{1,17})-(\d{1,19})$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -138,11 +138,7 @@ def filter_posts(posts: PostQuerySet, filters: WallFilters) -> PostQuerySet:
 
 
 def search_ids(filters: WallFilters) -> list[int]:
-    """Ids of published posts matching the search text, most relevant first.
-
-    Only the search backends' filter fields are passed to the search (status, partner, kind);
-    the rest of the wall's rules apply afterwards, which works alike on SQLite and PostgreSQL.
-    """
+    """Ids of published posts matching the search text, most relevant first."""
     candidates = Post.objects.published()
     if filters.partner:
         candidates = candidates.filter(partner_id=filters.partner.pk)
@@ -152,10 +148,17 @@ def search_ids(filters: WallFilters) -> list[int]:
 
 
 def matching_ids(text: str, candidates: PostQuerySet) -> list[int]:
-    """Ids of the candidates that match the search text, the most relevant first, at most
-    SEARCH_LIMIT of them. Candidates may be narrowed by the search fields' filters only."""
-    results = get_search_backend().search(text, candidates.only("pk"))[:SEARCH_LIMIT]
-    return [post.pk for post in results]
+    """Ids of the candidates that match the search text (see muurkrant.search), titles matching
+    first, then the newest, at most SEARCH_LIMIT of them. Text without words matches nothing."""
+    words = query_words(text)
+    if not words:
+        return []
+    return list(
+        candidates.filter(matches(words))
+        .annotate(title_match=title_rank(words))
+        .order_by("-title_match", "-published_at", "-pk")
+        .values_list("pk", flat=True)[:SEARCH_LIMIT]
+    )
 
 
 def encode_cursor(post: Post) -> str:

@@ -1,7 +1,7 @@
 """Counting reads of a post page: residents only, one per request, as a bare daily counter.
 
-Counted in the post page's view: the page is rendered per request (no cache middleware, no
-``Cache-Control`` that lets a shared cache keep it), so every read reaches the view. Not counted:
+Counted in the post page's view, or by the page cache when it serves the page (no
+``Cache-Control`` lets a shared cache keep it), so every read is counted. Not counted:
 HEAD requests, prefetches and prerenders (no one has read anything yet), bots, and logged-in
 users — on the public site only partners' staff and editors have accounts, and they look at
 their own posts.

@@ -24,9 +24,11 @@ from mediahub.client_address import client_address
 from mediahub.models import Partner
 from mediahub.sanitize import clean_text, safe_url
 from muurkrant.forms import ReportForm
+from muurkrant.front import arrange
 from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
 from muurkrant.moderation import record_report
-from muurkrant.queries import filter_links, filter_posts, paginate, parse_filters
+from muurkrant.pagecache import keep_for_anonymous
+from muurkrant.queries import FILTER_KEYS, filter_links, filter_posts, paginate, parse_filters
 from muurkrant.reading import record_read
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -39,25 +41,35 @@ TRAILING_ELLIPSIS = re.compile(r"\s*\[?(?:…|\.\.\.)\]?$")
 def cards(posts: PostQuerySet) -> PostQuerySet:
     """Posts with all a card shows, renditions and the story's other versions included, in a
     fixed number of queries."""
-    return posts.for_cards().with_story_versions().prefetch_related("image__renditions")
+    return (
+        posts.for_cards()
+        .with_story_versions()
+        .prefetch_related("image__renditions", "partner__logo__renditions")
+    )
 
 
 def wall(request: HttpRequest, wall_page: WallPage) -> HttpResponse:
     filters = parse_filters(request.GET)
     posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
     wijken = list(Wijk.objects.all())
-    return wall_page.render(
+    found = paginate(cards(posts), filters, request.GET, wall_page.posts_per_page)
+    response = wall_page.render(
         request,
         context_overrides={
             "filters": filters,
-            "slice": paginate(cards(posts), filters, request.GET, wall_page.posts_per_page),
+            "slice": found,
+            "front": arrange(found, hierarchy=not filters.active),
             "partners": Partner.objects.active().only("name", "slug"),
             "wijken": wijken,
             "kinds": Post.Kind.choices,
             "wijk_links": filter_links(filters, "wijk", [(w.slug, w.name) for w in wijken]),
             "kind_links": filter_links(filters, "kind", Post.Kind.choices),
+            "live_update_seconds": settings.WALL_LIVE_UPDATE_SECONDS,
         },
     )
+    if set(request.GET) <= set(FILTER_KEYS):  # the first page: no cursor
+        keep_for_anonymous(response)
+    return response
 
 
 def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -> HttpResponse:
@@ -100,6 +112,8 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
         },
     )
     record_read(request, post.pk)
+    if not request.GET:
+        keep_for_anonymous(response, read_post_id=post.pk)
     return response
 
 
@@ -191,6 +205,7 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Partner.objects.active().select_related("logo"), slug=slug)
     filters = parse_filters(request.GET, partner=partner)
     posts = filter_posts(Post.objects.on_wall(), filters).one_per_story()
+    found = paginate(cards(posts), filters, request.GET, PARTNER_PAGE_SIZE)
     return TemplateResponse(
         request,
         "muurkrant/partner_page.html",
@@ -198,7 +213,8 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
             "partner": partner,
             "website": safe_url(partner.website),
             "filters": filters,
-            "slice": paginate(cards(posts), filters, request.GET, PARTNER_PAGE_SIZE),
+            "slice": found,
+            "front": arrange(found, hierarchy=False),
             "wall_url": wall_path(),
         },
     )

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "muurkrant.pagecache.StorePageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "muurkrant.pagecache.ServeCachedPageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mediahub.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -368,4 +370,10 @@ FEEDS_USER_AGENT = feeds_user_agent(SITE_URL)
 # a WebSub hub, when set, is announced in every feed and pinged on changes.
 FEEDS_OUT_CACHE_SECONDS = int(env("FEEDS_OUT_CACHE_SECONDS", "600"))
 FEEDS_OUT_MAX_AGE = int(env("FEEDS_OUT_MAX_AGE", "300"))
+# Page cache for anonymous visitors (the wall's first page, post pages), made stale at once by any
+# change to a post; the expiry bounds relative dates ("5 minuten geleden") and a local memory
+# cache in another process, which never hears of a change.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
+# How often an open wall asks its JSON Feed for new posts (0: never).
+WALL_LIVE_UPDATE_SECONDS = int(env("WALL_LIVE_UPDATE_SECONDS", "60"))
 WEBSUB_HUB = env("WEBSUB_HUB")

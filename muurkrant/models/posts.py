@@ -24,6 +24,7 @@ from mediahub.audio import audio_type
 from mediahub.models import TakeoverPermission
 from mediahub.sanitize import clean_text, safe_url
 from muurkrant.models.wall import WallPage
+from muurkrant.search import search_text
 from muurkrant.video import video_from_url
 
 _HREF = re.compile(r'href="([^"]*)"')
@@ -153,7 +154,7 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
     def for_cards(self) -> "PostQuerySet":
         """Everything a card needs in one query (plus one for tags if asked)."""
-        return self.select_related("partner", "image", "original__partner")
+        return self.select_related("partner__logo", "image", "original__partner")
 
     def one_per_story(self, now=None) -> "PostQuerySet":
         """Of each story only its lead: a version pinned now, else the earliest of these posts;
@@ -346,6 +347,9 @@ class Post(index.Indexed, ClusterableModel):
         editable=False,
         help_text=_("Grouping on the way in leaves the post where an editor put it."),
     )
+    # Title, summary and body text as the search reads them (muurkrant.search), kept in step by
+    # derive(); on PostgreSQL a trigram index serves it (migration 0014).
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -399,7 +403,7 @@ class Post(index.Indexed, ClusterableModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.derive_video()
+        self.derive()
         super().save(*args, **kwargs)
 
     @property
@@ -417,12 +421,20 @@ class Post(index.Indexed, ClusterableModel):
         names = {v.partner_name for v in self.story_versions} - {self.partner.name}
         return sorted(names)
 
+    def derive(self) -> None:
+        """Sets what follows from the content: the video's provider and id, the search text.
+
+        Called by ``save()``, and by the moderation rule before it compares, which is also how
+        bulk writers (ingest) that bypass ``save()`` get it.
+        """
+        self.derive_video()
+        self.search_text = search_text(self.title, self.summary, self.body)
+
     def derive_video(self) -> None:
         """Provider and id follow ``video_url``: the embed is only ever built from these two.
 
-        Called by ``save()``, and by the moderation rule before it compares, which is also how
-        bulk writers (ingest) that bypass ``save()`` get it. A URL of no known
-        platform (a video file, a player page) is kept, with no provider to embed from.
+        A URL of no known platform (a video file, a player page) is kept, with no provider to
+        embed from.
         """
         video = video_from_url(self.video_url) if self.video_url else None
         if video:

@@ -16,7 +16,8 @@ def wall_page() -> WallPage | None:
 @register.simple_tag
 def latest_posts(count: int) -> PostQuerySet:
     """The newest posts on the wall, with what their cards need."""
-    return Post.objects.on_wall().for_cards()[:count]
+    posts = Post.objects.on_wall().for_cards()
+    return posts.prefetch_related("image__renditions", "partner__logo__renditions")[:count]
 
 
 @register.simple_tag

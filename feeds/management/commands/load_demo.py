@@ -237,8 +237,10 @@ class Command(BaseCommand):
         return created
 
     def illustrate(self) -> None:
-        """Give every demo post without a picture a generated one, so the wall looks lived in."""
-        for post in Post.objects.filter(image__isnull=True).select_related("partner"):
+        """Give the demo's own posts without a picture a generated one, so the wall looks lived
+        in; posts read from feeds keep what their feed gave them, as real feeds' posts do."""
+        own = Post.objects.exclude(origin=Post.Origin.FEED).filter(image__isnull=True)
+        for post in own.select_related("partner"):
             post.image = import_image(_picture(post.pk), title=post.title[:255])
             post.image_alt = ""  # decorative: the card's title says what it is about
             post.save(update_fields=["image", "image_alt"])
