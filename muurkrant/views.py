@@ -5,6 +5,7 @@ import re
 from urllib.parse import quote, urlencode, urlsplit
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -21,7 +22,7 @@ from django.views.i18n import set_language
 
 from mediahub.client_address import client_address
 from mediahub.models import Partner
-from mediahub.sanitize import safe_url
+from mediahub.sanitize import clean_text, safe_url
 from muurkrant.forms import ReportForm
 from muurkrant.front import arrange
 from muurkrant.models import Post, PostQuerySet, WallPage, Wijk, wall_path
@@ -33,6 +34,8 @@ from muurkrant.reading import record_read
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 HOST = re.compile(r"^[a-z0-9.-]{1,253}$")
 PARTNER_PAGE_SIZE = 24
+MORE_POSTS = 4
+TRAILING_ELLIPSIS = re.compile(r"\s*\[?(?:…|\.\.\.)\]?$")
 
 
 def cards(posts: PostQuerySet) -> PostQuerySet:
@@ -77,13 +80,26 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
     embed_url = video_embed_url(post)
     playable = post.playable()
     video_link = safe_url(post.video_url)
+    prefetch_related_objects([post], "tags")  # read by the page and by its JSON-LD
+    wijken = list(post.wijken.all())
+    from_partner = list(cards(neighbours(post).for_partner(post.partner))[:MORE_POSTS])
+    in_wijk = (
+        neighbours(post)
+        .filter(pk__in=Post.objects.filter(wijken__in=wijken).values("pk"))
+        .exclude(pk__in=[other.pk for other in from_partner])
+    )
+    show_summary, show_body = summary_and_body(post)
     response = wall_page.render(
         request,
         template="muurkrant/post_page.html",
         context_overrides={
             "post": post,
             "tags": list(post.tags.all()),
-            "wijken": list(post.wijken.all()),
+            "wijken": wijken,
+            "show_summary": show_summary,
+            "show_body": show_body,
+            "more_from_partner": from_partner,
+            "more_in_wijk": list(cards(in_wijk)[:MORE_POSTS]) if wijken else [],
             "original_link": safe_url(post.link),
             "video_link": video_link,
             "video_host": urlsplit(video_link).hostname,
@@ -99,6 +115,26 @@ def post_detail(request: HttpRequest, wall_page: WallPage, pk: int, slug: str) -
     if not request.GET:
         keep_for_anonymous(response, read_post_id=post.pk)
     return response
+
+
+def summary_and_body(post: Post) -> tuple[bool, bool]:
+    """Whether the page shows the summary and the body: feeds often send the summary again as
+    the body, or open the body with it, and a resident should read each sentence once."""
+    summary = clean_text(post.summary)
+    body = clean_text(post.body)
+    if not summary or not body:
+        return bool(summary), bool(post.body.strip())  # a body of pictures only has no text
+    if body == summary:
+        return True, False
+    return not body.startswith(TRAILING_ELLIPSIS.sub("", summary)), True
+
+
+def neighbours(post: Post) -> PostQuerySet:
+    """Other posts on the wall to read next: neither this post nor another version of its story."""
+    others = Post.objects.on_wall().exclude(pk=post.pk)
+    if post.story_id is not None:
+        others = others.exclude(story_id=post.story_id)
+    return others
 
 
 def story_versions(story_id: int | None, exclude: int | None = None) -> list[Post]:
@@ -228,7 +264,7 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
 def _wall_post_or_404(pk: int) -> Post:
     post = (
         Post.objects.on_wall()
-        .select_related("partner", "image", "audio", "original__partner")
+        .select_related("partner__logo", "image", "audio", "original__partner")
         .filter(pk=pk)
         .first()
     )
