@@ -299,15 +299,23 @@ def test_the_migration_gives_earlier_tokens_their_users_only_partner(partner, ot
     before, after = [("muurkrant", "0008_info_pages")], [("muurkrant", "0009_partner_tokens")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
-    single = PartnerUserFactory(partner=partner)
-    double = PartnerUserFactory(partner=partner)
-    Membership.objects.create(user=double, partner=other_partner)
-    single_token, _ = APIToken.create_token(user=single, name="een")
-    double_token, _ = APIToken.create_token(user=double, name="twee")
+    try:
+        single = PartnerUserFactory(partner=partner)
+        double = PartnerUserFactory(partner=partner)
+        Membership.objects.create(user=double, partner=other_partner)
+        single_token, _ = APIToken.create_token(user=single, name="een")
+        double_token, _ = APIToken.create_token(user=double, name="twee")
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
 
-    assert PartnerToken.objects.get(token=single_token).partner == partner
-    assert PartnerToken.objects.get(token=double_token).partner is None
+        single_partner = PartnerToken.objects.get(token=single_token).partner
+        double_partner = PartnerToken.objects.get(token=double_token).partner
+    finally:
+        # Back to the latest schema, for the tests that share this database after this one.
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert single_partner == partner
+    assert double_partner is None
