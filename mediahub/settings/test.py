@@ -1,7 +1,20 @@
 """Test run: fast hashing, in-memory e-mail, tasks run in the test process (unless Q_SYNC=false)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, Q_CLUSTER, REDIS_URL, env
+from .base import BASE_DIR, DATABASES, Q_CLUSTER, REDIS_URL, env
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not Django's in-memory database: the live server and the tests' own threads then
+    # get connections of their own, and SQLite's locks keep them apart. In memory they would
+    # share the test's one connection, and a request still running when a browser test ends
+    # breaks the transaction of the test after it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"mediahub-test-{os.getpid()}.sqlite3")
+    }
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"  # noqa: S105
