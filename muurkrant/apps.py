@@ -31,6 +31,9 @@ class MuurkrantConfig(AppConfig):
         uid = "muurkrant.content_changed"
         post_save.connect(pagecache.post_saved, sender=models.Post, dispatch_uid=uid)
         post_delete.connect(content_changed, sender=models.Post, dispatch_uid=uid)
+        # ...and the wijken they are in, by name on cards, filters and post pages.
+        for signal in (post_save, post_delete):
+            signal.connect(content_changed, sender=models.Wijk, dispatch_uid=uid)
         signals.posts_changed.connect(content_changed, dispatch_uid=uid)
         # The pending count in the admin menu is recounted after any write to posts.
         for signal in (post_save, post_delete):

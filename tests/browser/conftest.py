@@ -84,6 +84,12 @@ def axe_violations(page):
     source = AXE.read_text(encoding="utf-8")
 
     def run() -> list[dict]:
+        # Colours are measured as drawn: a slide still fading in would read as low contrast.
+        page.evaluate(
+            "() => Promise.all(document.getAnimations()"
+            ".filter(a => a.effect.getTiming().iterations !== Infinity)"
+            ".map(a => a.finished.catch(() => null)))"
+        )
         # Evaluated by the browser's debugger, not as a <script> tag the page's CSP would refuse.
         page.evaluate(source)
         options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}

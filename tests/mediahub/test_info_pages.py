@@ -43,6 +43,9 @@ FOOTER_HREFS = {
     "/privacy/",
     "/toegankelijkheid/",
     "/.well-known/security.txt",
+    "/feeds/wall.rss",
+    "/feeds/wall.atom",
+    "/feeds/wall.json",
 }
 
 

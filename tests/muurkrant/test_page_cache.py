@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from muurkrant import moderation
 from muurkrant.models import Post, PostReadCount, WallPage
 from muurkrant.pagecache import StorePageMiddleware, keep_for_anonymous
-from tests.factories import PostFactory
+from tests.factories import PostFactory, WijkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,22 @@ def test_hiding_a_post_shows_at_once(client, make_post, editor):
     moderation.hide(post, editor)
     assert "Omstreden bericht" not in client.get("/muurkrant/").text
     assert client.get(url).status_code == 404
+
+
+def test_renaming_a_wijk_shows_at_once(client, make_post):
+    wijk = WijkFactory(name="Noordkwartier")
+    post = make_post(title="Straatfeest")
+    post.wijken.add(wijk)
+    post.save()
+    assert "Noordkwartier" in client.get("/muurkrant/").text
+    assert "Noordkwartier" in client.get(post.get_absolute_url()).text
+    wijk.name = "Noorderhaven"
+    wijk.save()
+    assert "Noorderhaven" in client.get("/muurkrant/").text
+    assert "Noorderhaven" in client.get(post.get_absolute_url()).text
+    post.wijken.remove(wijk)
+    post.save()
+    assert "Noorderhaven" not in client.get(post.get_absolute_url()).text
 
 
 def test_a_bulk_write_shows_at_once(client, make_post):
