@@ -79,7 +79,7 @@ def resident_urls(wall_posts: dict[str, Post], editor) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_every_resident_page_has_no_wcag_violations_in_both_languages(
+def test_every_resident_page_has_no_wcag_violations_in_both_languages_nor_third_party_requests(
     page, axe_violations, wall_posts, editor, language
 ):
     partner = Partner.objects.get(slug="rtv-test")
@@ -100,6 +100,7 @@ def test_every_resident_page_has_no_wcag_violations_in_both_languages(
         if violations:
             failures.append(f"{url} ({language}):\n{describe_violations(violations)}")
     assert failures == [], "\n".join(failures)
+    assert page.foreign_requests == [], "a page asked another site before the resident chose to"
 
 
 def test_report_form_with_errors_has_no_wcag_violations(page, axe_violations, wall_posts):
