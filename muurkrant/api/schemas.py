@@ -135,52 +135,45 @@ def _absolute(context: dict, path: str) -> str:
     return context["request"].build_absolute_uri(path)
 
 
-class OriginalOut(Schema):
+class ByPartner(Schema):
+    """A post's partner, by slug and by name."""
+
+    partner: str
+    partner_name: str
+
+    @staticmethod
+    def resolve_partner(obj: Post) -> str:
+        return obj.partner.slug
+
+    @staticmethod
+    def resolve_partner_name(obj: Post) -> str:
+        return obj.partner.name
+
+
+class OriginalOut(ByPartner):
     """The post a copy was taken over from: shown as "via" its partner."""
 
     id: int
     url: str
-    partner: str
-    partner_name: str
 
     @staticmethod
     def resolve_url(obj: Post, context: dict) -> str:
         return _absolute(context, obj.get_absolute_url())
 
-    @staticmethod
-    def resolve_partner(obj: Post) -> str:
-        return obj.partner.slug
 
-    @staticmethod
-    def resolve_partner_name(obj: Post) -> str:
-        return obj.partner.name
-
-
-class CopyOut(Schema):
+class CopyOut(ByPartner):
     """A partner that took the post over, and its copy."""
 
-    partner: str
-    partner_name: str
     post_id: int
-
-    @staticmethod
-    def resolve_partner(obj: Post) -> str:
-        return obj.partner.slug
-
-    @staticmethod
-    def resolve_partner_name(obj: Post) -> str:
-        return obj.partner.name
 
     @staticmethod
     def resolve_post_id(obj: Post) -> int:
         return obj.pk
 
 
-class PoolPostOut(Schema):
+class PoolPostOut(ByPartner):
     id: int
     url: str
-    partner: str
-    partner_name: str
     origin: str
     kind: str
     title: str
@@ -215,14 +208,6 @@ class PoolPostOut(Schema):
     @staticmethod
     def resolve_takeover_permission(obj: Post) -> str:
         return obj.takeover
-
-    @staticmethod
-    def resolve_partner(obj: Post) -> str:
-        return obj.partner.slug
-
-    @staticmethod
-    def resolve_partner_name(obj: Post) -> str:
-        return obj.partner.name
 
     @staticmethod
     def resolve_tags(obj: Post) -> list[str]:
