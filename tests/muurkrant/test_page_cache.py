@@ -91,6 +91,16 @@ def test_hiding_a_post_shows_at_once(client, make_post, editor):
     assert client.get(url).status_code == 404
 
 
+def test_a_post_page_shows_its_partners_next_post_at_once(client, make_post, editor):
+    post = make_post(title="Fietsbrug geopend")
+    url = post.get_absolute_url()
+    assert "Markt verhuist" not in client.get(url).text
+    other = make_post(title="Markt verhuist")
+    assert "Markt verhuist" in client.get(url).text  # under "more from this partner"
+    moderation.hide(other, editor)
+    assert "Markt verhuist" not in client.get(url).text
+
+
 def test_a_bulk_write_shows_at_once(client, make_post):
     from muurkrant.signals import posts_changed
 
