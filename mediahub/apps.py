@@ -12,7 +12,7 @@ class MediahubConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from mediahub import models, retention
+        from mediahub import models, planner, retention
         from mediahub.caching import content_changed
         from mediahub.csp import render_chooser
         from mediahub.media import give_partner_a_collection
@@ -23,6 +23,12 @@ class MediahubConfig(AppConfig):
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="mediahub.ensure_groups")
         post_migrate.connect(
             retention.ensure_schedule, sender=self, dispatch_uid="mediahub.retention_schedule"
+        )
+        post_migrate.connect(
+            planner.ensure_schedule, sender=self, dispatch_uid="mediahub.planner_schedule"
+        )
+        post_migrate.connect(
+            planner.refresh_after_migrate, sender=self, dispatch_uid="mediahub.planner_statistics"
         )
         post_save.connect(
             give_partner_a_collection,

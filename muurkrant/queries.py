@@ -233,15 +233,26 @@ def paginate(
         rows = rows[:per_page]
         older_query = query_string({**params, "before": encode_cursor(rows[-1])})
     if not before:
-        # Unordered in SQL so that a partial index on pinned_until can serve it; the few
-        # pinned posts are sorted here.
-        pinned = sorted(
-            posts.filter(pinned_now).order_by(),
-            key=lambda post: (post.published_at, post.pk),
-            reverse=True,
-        )
+        pinned = pinned_posts(posts, now)
         return WallSlice(pinned=pinned, posts=rows, newer_query=None, older_query=older_query)
     newer_params = {**params, "after": encode_cursor(rows[0])} if rows else params
     return WallSlice(
         pinned=[], posts=rows, newer_query=query_string(newer_params), older_query=older_query
+    )
+
+
+def pinned_posts(posts: PostQuerySet, now: datetime) -> list[Post]:
+    """Of these posts, those pinned now, newest first.
+
+    The pinned ids are asked on their own, a question only the partial index on pinned_until
+    answers: asked together with the wall's other conditions, a planner without statistics
+    walks the status index over every published post instead. The few are sorted here.
+    """
+    ids = list(Post.objects.filter(pinned_until__gt=now).order_by().values_list("pk", flat=True))
+    if not ids:
+        return []
+    return sorted(
+        posts.filter(pk__in=ids).order_by(),
+        key=lambda post: (post.published_at, post.pk),
+        reverse=True,
     )

@@ -107,6 +107,16 @@ def test_renaming_a_wijk_shows_at_once(client, make_post):
     assert "Noorderhaven" not in client.get(post.get_absolute_url()).text
 
 
+def test_a_post_page_shows_its_partners_next_post_at_once(client, make_post, editor):
+    post = make_post(title="Fietsbrug geopend")
+    url = post.get_absolute_url()
+    assert "Markt verhuist" not in client.get(url).text
+    other = make_post(title="Markt verhuist")
+    assert "Markt verhuist" in client.get(url).text  # under "more from this partner"
+    moderation.hide(other, editor)
+    assert "Markt verhuist" not in client.get(url).text
+
+
 def test_a_bulk_write_shows_at_once(client, make_post):
     from muurkrant.signals import posts_changed
 
