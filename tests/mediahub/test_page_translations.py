@@ -5,6 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
+from wagtail.test.utils.form_data import rich_text
 
 from mediahub.models import AboutPage, AccessibilityPage, HomePage, PrivacyPage
 from muurkrant.models import WallPage
@@ -123,6 +124,23 @@ def test_the_admin_lets_editors_switch_between_the_two_versions(client, editor):
     response = client.get(f"/admin/pages/{home.pk}/edit/")
     assert response.status_code == 200
     assert f"/admin/pages/{english(HomePage).pk}/edit/" in response.text
+
+
+def test_an_editor_publishes_the_english_version_in_the_admin(client, editor):
+    client.force_login(editor)
+    home = english(HomePage)
+    response = client.post(
+        f"/admin/pages/{home.pk}/edit/",
+        {
+            "title": "Mediahub",
+            "slug": home.slug,
+            "intro": rich_text("<p>Local news, edited in English.</p>"),
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert "Local news, edited in English." in get(client, "/", "en").text
+    assert "Local news, edited in English." not in get(client, "/", "nl").text
 
 
 def test_english_pages_do_not_route_on_their_own(client):
