@@ -298,8 +298,9 @@ class ReaderLanguageMixin:
 
     def get_context(self, request, *args, **kwargs) -> dict:
         """``content`` is the version in the reader's language, else the Dutch one, with
-        ``content_lang`` naming its language then, so that screen readers switch."""
-        content = self.localized.specific
+        ``content_lang`` naming its language then, so that screen readers switch. An editor's
+        preview shows the version being edited."""
+        content = self if getattr(request, "is_preview", False) else self.localized.specific
         language = content.locale.language_code
         return {
             **super().get_context(request, *args, **kwargs),

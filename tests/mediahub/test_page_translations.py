@@ -156,6 +156,19 @@ def test_an_editor_publishes_the_english_version_in_the_admin(client, editor):
     assert "Local news, edited in English." not in get(client, "/", "nl").text
 
 
+@pytest.mark.parametrize("admin_language", ["nl", "en"])
+def test_an_editor_previews_each_version_as_written(client, editor, admin_language):
+    client.force_login(editor)
+    for language in ("nl", "en"):
+        home = HomePage.objects.get(locale__language_code=language)
+        url = f"/admin/pages/{home.pk}/edit/preview/"
+        intro = f"<p>Voorproef {language}.</p>"
+        form = {"title": "Mediahub", "slug": home.slug, "intro": rich_text(intro)}
+        headers = {"Accept-Language": admin_language}
+        assert client.post(url, form, headers=headers).json()["is_valid"]
+        assert f"Voorproef {language}." in client.get(url, headers=headers).text
+
+
 def test_english_pages_do_not_route_on_their_own(client):
     """The English tree has its own url_paths; readers only ever see the Dutch addresses."""
     assert Page.objects.filter(url_path__startswith="/home-en/").exists()
