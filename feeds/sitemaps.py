@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from feeds.caching import Rendered, cached, make_etag
 from feeds.views import conditional
+from mediahub.models import routed_pages
 from muurkrant.models import Post
 
 # One sitemap file holds at most 50,000 URLs; the newest posts fill it, older ones drop off.
@@ -29,7 +30,8 @@ class SiteUrlSitemap(Sitemap):
 
 class PageSitemap(SiteUrlSitemap):
     def items(self):
-        return Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
+        pages = routed_pages(Page.objects.live().public().filter(depth__gt=1))
+        return pages.specific().order_by("path")
 
     def location(self, page: Page) -> str:
         return urlsplit(page.get_url() or "/").path

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import BaseLogEntry, BaseLogEntryManager, Page
+from wagtail.models import BaseLogEntry, BaseLogEntryManager, Locale, Page, PageQuerySet
 from wagtail.search import index
 
 from mediahub.caching import content_changed
@@ -272,7 +272,44 @@ class PartnerLogEntry(BaseLogEntry):
         return f"{self.action} on {self.object_verbose_name} {self.object_id}"
 
 
-class HomePage(Page):
+def routed_pages(pages: PageQuerySet) -> PageQuerySet:
+    """The pages at the site's addresses: the Dutch tree, of which the English pages are only
+    translations (listed once in sitemaps, menus and footers)."""
+    return pages.filter(locale__language_code=settings.LANGUAGE_CODE)
+
+
+class ReaderLanguageMixin:
+    """A page at one address in both languages: the Dutch version routes, and shows the text of
+    its translation in the reader's language.
+
+    Wagtail would route an English reader through the English tree, where a page that is not
+    translated (yet) is missing and every address would depend on the translation's slugs. So the
+    English pages only hold text: title, intro and body; the other fields (a contact address, a
+    status) are the Dutch version's. Put it before ``RoutablePageMixin`` and ``Page``.
+    """
+
+    def route(self, request, path_components):
+        default = Locale.get_default()
+        if self.locale_id != default.pk:
+            source = self.get_translation_or_none(default)
+            if source is not None:
+                return source.specific.route(request, path_components)
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs) -> dict:
+        """``content`` is the version in the reader's language, else the Dutch one, with
+        ``content_lang`` naming its language then, so that screen readers switch. An editor's
+        preview shows the version being edited."""
+        content = self if getattr(request, "is_preview", False) else self.localized.specific
+        language = content.locale.language_code
+        return {
+            **super().get_context(request, *args, **kwargs),
+            "content": content,
+            "content_lang": None if language == translation.get_language() else language,
+        }
+
+
+class HomePage(ReaderLanguageMixin, Page):
     """The site's front door: a short welcome that leads residents to the wall.
 
     The wall and its latest posts come from muurkrant's template tags (``wall_tags``), so the
@@ -295,58 +332,23 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
-@dataclass(frozen=True)
-class InfoText:
-    """A statement's title and text in the reader's language, or in Dutch if not translated yet.
-
-    ``lang`` is set when the text is not in the page's language, so that screen readers switch.
-    """
-
-    title: str
-    body: str
-    lang: str | None
-
-
-class InfoPage(Page):
+class InfoPage(ReaderLanguageMixin, Page):
     """A page about the service itself (about, privacy, accessibility), in Dutch and English.
 
-    The site runs without Wagtail's localisation (one page tree; the reader's language comes from
-    Django's LocaleMiddleware), so each page holds both languages side by side and shows the
-    reader's, falling back to Dutch while the English is empty. One page per language would need
-    localisation switched on for the whole tree, which is a larger step than three pages warrant.
     Each statement is its own type, so that the footer finds it by type and it carries only the
     fields it needs.
     """
 
-    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
-    body = RichTextField(_("text in Dutch"), blank=True)
-    body_en = RichTextField(_("text in English"), blank=True)
+    body = RichTextField(_("text"), blank=True)
 
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("body"),
-        FieldPanel("title_en"),
-        FieldPanel("body_en"),
-    ]
+    content_panels = [*Page.content_panels, FieldPanel("body")]
     parent_page_types = ["mediahub.HomePage"]
     subpage_types: list[str] = []
-    max_count = 1
+    max_count = 1  # its English translation aside
     template = "mediahub/info_page.html"
 
     class Meta:
         abstract = True
-
-    def text(self) -> InfoText:
-        """English when the reader reads English and both title and text are translated."""
-        if translation.get_language() == "en" and self.title_en and self.body_en:
-            return InfoText(self.title_en, self.body_en, None)
-        dutch = settings.LANGUAGE_CODE
-        return InfoText(
-            self.title, self.body, None if translation.get_language() == dutch else dutch
-        )
-
-    def get_context(self, request, *args, **kwargs) -> dict:
-        return {**super().get_context(request, *args, **kwargs), "info": self.text()}
 
 
 class AboutPage(InfoPage):
@@ -441,7 +443,8 @@ def info_page_paths() -> dict[str, str]:
     if paths is None:
         kinds = {model: kind for kind, model in INFO_PAGE_TYPES.items()}
         paths = {}
-        for page in Page.objects.live().type(*INFO_PAGE_TYPES.values()).order_by("path"):
+        pages = routed_pages(Page.objects.live().type(*INFO_PAGE_TYPES.values()))
+        for page in pages.order_by("path"):
             parts = page.get_url_parts()
             if parts is not None:
                 paths.setdefault(kinds[page.specific_class], parts[2])

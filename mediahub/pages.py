@@ -1,11 +1,13 @@
 """The statements' starting pages (about, privacy, accessibility) beside the wall, made once.
 
 Like the home page and the wall, they are made by a data migration on the historical models and
-by the test suite on the real ones after it empties the database; editors take the text from
-there. The texts say what the code does: change them with the code they describe.
+by the test suite on the real ones after it empties the database, each with its English
+translation (Wagtail's localisation: one page per language); editors take the text from there.
+The texts say what the code does: change them with the code they describe.
 """
 
 from django.apps.registry import Apps
+from django.conf import settings
 from django.utils import timezone
 
 # Wagtail's page tree (django-treebeard): each level adds four base-36 digits to the path.
@@ -255,50 +257,105 @@ def child_path(parent_path: str, last_sibling_path: str | None) -> str:
     return parent_path + digits.rjust(STEP, "0")
 
 
+def add_translation(apps: Apps, source, **text):
+    """The live English translation of a Dutch page, with the given text, unless it has one.
+
+    It goes under the English translation of the page's parent, or beside it under the root
+    (with "-en" added to its slug, as Wagtail does), and keeps the page's other fields.
+    """
+    Locale = apps.get_model("wagtailcore", "Locale")
+    Page = apps.get_model("wagtailcore", "Page")
+    model = type(source)
+    locale = Locale.objects.get_or_create(language_code="en")[0]
+    existing = model.objects.filter(translation_key=source.translation_key, locale=locale).first()
+    if existing is not None:
+        return existing
+    parent = Page.objects.get(path=source.path[:-STEP])
+    slug = source.slug
+    if parent.depth > 1:
+        parent = Page.objects.get(translation_key=parent.translation_key, locale=locale)
+    else:
+        slug = f"{slug}-{locale.language_code}"
+    last = (
+        Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    own_fields = {
+        field.attname: getattr(source, field.attname)
+        for field in model._meta.local_concrete_fields
+        if not field.primary_key
+    }
+    page = model.objects.create(
+        **{**own_fields, **text},
+        draft_title=text["title"],
+        slug=slug,
+        path=child_path(parent.path, last),
+        depth=parent.depth + 1,
+        numchild=0,
+        url_path=f"{parent.url_path}{slug}/",
+        locale=locale,
+        translation_key=source.translation_key,
+        content_type_id=source.content_type_id,
+    )
+    Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + 1)
+    return page
+
+
 def create_info_pages(apps: Apps) -> None:
-    """The about page and the two statements under the home page, each only if none exists yet.
+    """The about page and the two statements under the home page, each only if none exists yet,
+    and each one's English translation if it has none.
 
     Without a home page there is nowhere to put them, and nothing is made.
     """
     ContentType = apps.get_model("contenttypes", "ContentType")
     Page = apps.get_model("wagtailcore", "Page")
-    home = apps.get_model("mediahub", "HomePage").objects.order_by("path").first()
+    home = (
+        apps.get_model("mediahub", "HomePage")
+        .objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("path")
+        .first()
+    )
     if home is None:
         return
     about_id = None
     for model_name, slug, title, title_en, body, body_en in STATEMENTS:
         model = apps.get_model("mediahub", model_name)
-        existing = model.objects.order_by("path").first()
-        if existing is not None:
-            about_id = about_id or existing.pk
-            continue
-        last = (
-            Page.objects.filter(path__startswith=home.path, depth=home.depth + 1)
-            .order_by("-path")
-            .values_list("path", flat=True)
-            .first()
-        )
-        extra = (
-            {"statement_date": timezone.localdate()} if model_name == "accessibilitypage" else {}
-        )
-        page = model.objects.create(
-            title=title,
-            draft_title=title,
-            title_en=title_en,
-            slug=slug,
-            path=child_path(home.path, last),
-            depth=home.depth + 1,
-            numchild=0,
-            url_path=f"{home.url_path}{slug}/",
-            locale_id=home.locale_id,
-            content_type=ContentType.objects.get_or_create(app_label="mediahub", model=model_name)[
-                0
-            ],
-            body=body.replace("{about_id}", str(about_id)),
-            body_en=body_en.replace("{about_id}", str(about_id)),
-            **extra,
-        )
+        page = model.objects.filter(locale=home.locale_id).order_by("path").first()
+        if page is None:
+            last = (
+                Page.objects.filter(path__startswith=home.path, depth=home.depth + 1)
+                .order_by("-path")
+                .values_list("path", flat=True)
+                .first()
+            )
+            extra = (
+                {"statement_date": timezone.localdate()}
+                if model_name == "accessibilitypage"
+                else {}
+            )
+            page = model.objects.create(
+                title=title,
+                draft_title=title,
+                slug=slug,
+                path=child_path(home.path, last),
+                depth=home.depth + 1,
+                numchild=0,
+                url_path=f"{home.url_path}{slug}/",
+                locale_id=home.locale_id,
+                content_type=ContentType.objects.get_or_create(
+                    app_label="mediahub", model=model_name
+                )[0],
+                body=body.replace("{about_id}", str(about_id)),
+                **extra,
+            )
+            Page.objects.filter(pk=home.pk).update(
+                numchild=Page.objects.filter(
+                    path__startswith=home.path, depth=home.depth + 1
+                ).count()
+            )
         about_id = about_id or page.pk
-    Page.objects.filter(pk=home.pk).update(
-        numchild=Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).count()
-    )
+        add_translation(
+            apps, page, title=title_en, body=body_en.replace("{about_id}", str(about_id))
+        )

@@ -6,30 +6,48 @@ transactional tests, and the pages the migration made have to come back).
 """
 
 from django.apps.registry import Apps
+from django.conf import settings
 
-from mediahub.pages import child_path
+from mediahub.pages import add_translation, child_path
 
 HOME_INTRO = (
     "<p>Het nieuws van de lokale omroepen, instellingen en initiatieven van de stad, "
     "op één plek.</p>"
 )
 WALL_INTRO = "<p>Alle berichten van de lokale partners, nieuwste eerst.</p>"
+HOME_INTRO_EN = (
+    "<p>The news of the city’s local broadcasters, institutions and initiatives, in one place.</p>"
+)
+WALL_INTRO_EN = "<p>All posts from the local partners, newest first.</p>"
 
 
 def create_starting_pages(apps: Apps) -> None:
-    """Root → home → wall and a default site, on a database that has no home page yet.
+    """Root → home → wall and a default site, on a database that has no home page yet; then the
+    English translations of the home page and the wall, if they have none.
 
-    A database that has one is left alone, and so is an existing default site: its host, port
-    and root page are the operator's.
+    A database that has a home page keeps it, and so does an existing default site: its host,
+    port and root page are the operator's.
     """
+    HomePage = apps.get_model("mediahub", "HomePage")
+    WallPage = apps.get_model("muurkrant", "WallPage")
+    if not HomePage.objects.exists():
+        _create_dutch_pages(apps)
+    dutch = {"locale__language_code": settings.LANGUAGE_CODE}
+    home = HomePage.objects.filter(**dutch).order_by("path").first()
+    if home is not None:
+        add_translation(apps, home, title=home.title, intro=HOME_INTRO_EN)
+    wall = WallPage.objects.filter(**dutch).order_by("path").first()
+    if wall is not None:
+        add_translation(apps, wall, title=wall.title, intro=WALL_INTRO_EN)
+
+
+def _create_dutch_pages(apps: Apps) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     Locale = apps.get_model("wagtailcore", "Locale")
     Page = apps.get_model("wagtailcore", "Page")
     Site = apps.get_model("wagtailcore", "Site")
     HomePage = apps.get_model("mediahub", "HomePage")
     WallPage = apps.get_model("muurkrant", "WallPage")
-    if HomePage.objects.exists():
-        return
 
     def content_type(app_label: str, model: str):
         return ContentType.objects.get_or_create(app_label=app_label, model=model)[0]

@@ -302,7 +302,10 @@ LOGGING = {
 
 WAGTAIL_SITE_NAME = "Mediahub & Muurkrant"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAIL_I18N_ENABLED = False
+# The pages' text comes in both languages through Wagtail's localisation: the Dutch tree routes
+# (no language prefix in the addresses) and an English reader is shown its English translation.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "mp3", "aac", "m4a", "ogg", "opus", "wav", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

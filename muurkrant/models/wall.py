@@ -12,13 +12,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from mediahub.models import ReaderLanguageMixin, routed_pages
 from muurkrant import signals
 
 if TYPE_CHECKING:
     from muurkrant.models.posts import Post
 
 
-class WallPage(RoutablePageMixin, Page):
+class WallPage(ReaderLanguageMixin, RoutablePageMixin, Page):
     """The public wall: every partner's published posts, newest first, each on a route below it.
 
     Editors may rename or move it, so every link to it or to a post is built from the page tree
@@ -79,7 +80,7 @@ class WallPage(RoutablePageMixin, Page):
     @classmethod
     def path_in_tree(cls) -> str | None:
         """The wall's path on its site as the page tree says now, or None while it has none."""
-        wall = cls.objects.order_by("-live", "path").first()
+        wall = routed_pages(cls.objects.order_by("-live", "path")).first()
         parts = wall.get_url_parts() if wall is not None else None
         return parts[2] if parts is not None else None
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from mediahub.models import routed_pages
 from muurkrant.models import Post, PostQuerySet, WallPage, wall_path
 
 register = template.Library()
@@ -10,7 +11,7 @@ register = template.Library()
 @register.simple_tag
 def wall_page() -> WallPage | None:
     """The live wall, to link to."""
-    return WallPage.objects.live().first()
+    return routed_pages(WallPage.objects.live()).first()
 
 
 @register.simple_tag

@@ -191,7 +191,8 @@ def test_feed_rendering_has_no_n_plus_one(client, posts, partner, django_assert_
     for fmt in ("rss", "atom", "json"):
         client.get(f"/feeds/wall.{fmt}")  # renditions are made once, on the first render
         cache.clear()
-        with django_assert_max_num_queries(5):
+        # one of them reads the translations of the site root page, for Wagtail's site roots
+        with django_assert_max_num_queries(6):
             assert client.get(f"/feeds/wall.{fmt}").status_code == 200
 
 

@@ -85,7 +85,7 @@ def test_the_page_the_fetchers_user_agent_names_is_the_about_page(client, settin
 
 
 def test_the_about_page_keeps_the_slug_the_user_agent_names():
-    about = AboutPage.objects.get()
+    about = AboutPage.objects.get(locale__language_code="nl")
     about.slug = "over-ons"
     with pytest.raises(ValidationError) as refused:
         about.full_clean()
@@ -93,9 +93,7 @@ def test_the_about_page_keeps_the_slug_the_user_agent_names():
 
 
 def test_an_english_reader_sees_the_dutch_text_marked_as_dutch_until_it_is_translated(client):
-    privacy = PrivacyPage.objects.get()
-    privacy.body_en = ""
-    privacy.save_revision().publish()
+    PrivacyPage.objects.get(locale__language_code="en").unpublish()
 
     page = BeautifulSoup(get(client, "/privacy/", "en").text, "html.parser")
 
@@ -133,7 +131,7 @@ def test_every_retention_period_in_settings_has_a_name_residents_can_read(settin
 
 
 def test_the_accessibility_statement_shows_its_status_and_date(client):
-    statement = AccessibilityPage.objects.get()
+    statement = AccessibilityPage.objects.get(locale__language_code="nl")
     statement.compliance_status = AccessibilityPage.Status.PARTIAL
     statement.statement_date = date(2031, 3, 4)
     statement.save_revision().publish()
@@ -145,7 +143,7 @@ def test_the_accessibility_statement_shows_its_status_and_date(client):
 
 
 def test_the_about_page_has_a_contact_section_with_the_address_editors_set(client):
-    about = AboutPage.objects.get()
+    about = AboutPage.objects.get(locale__language_code="nl")
     about.contact_email = "muurkrant@gemeente.example.nl"
     about.save_revision().publish()
 
@@ -156,12 +154,13 @@ def test_the_about_page_has_a_contact_section_with_the_address_editors_set(clien
 
 
 @pytest.mark.parametrize("url", list(STATEMENTS))
-def test_editors_edit_each_statement_in_dutch_and_english_in_the_admin(client, url):
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_editors_edit_each_statement_in_dutch_and_english_in_the_admin(client, url, language):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
-    page = STATEMENTS[url].objects.get()
+    page = STATEMENTS[url].objects.get(locale__language_code=language)
     response = client.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
-    for field in ("title", "body", "title_en", "body_en"):
+    for field in ("title", "body"):
         assert f'name="{field}"' in response.text
 
 
@@ -212,10 +211,10 @@ def test_the_500_page_links_the_about_page_without_asking_the_database(settings)
 
 def test_an_unpublished_statement_leaves_the_footer_and_a_moved_one_is_followed(client):
     assert footer_hrefs(client.get("/").text) == FOOTER_HREFS  # now in the cache
-    PrivacyPage.objects.get().unpublish()
+    PrivacyPage.objects.get(locale__language_code="nl").unpublish()
     assert footer_hrefs(client.get("/").text) == FOOTER_HREFS - {"/privacy/"}
 
-    statement = AccessibilityPage.objects.get()
+    statement = AccessibilityPage.objects.get(locale__language_code="nl")
     statement.slug = "toegankelijkheidsverklaring"
     statement.save_revision().publish()
     hrefs = footer_hrefs(client.get("/").text)
@@ -239,17 +238,17 @@ def test_the_footer_marks_the_page_the_reader_is_on(client):
 
 def test_an_existing_site_gets_the_missing_statements_once_and_keeps_its_own(client):
     """What the migration does on a database that already had its home page and wall."""
-    AccessibilityPage.objects.get().delete()
-    privacy = PrivacyPage.objects.get()
+    AccessibilityPage.objects.all().delete()  # both languages
+    privacy = PrivacyPage.objects.get(locale__language_code="nl")
     privacy.body = "<p>De eigen tekst van de gemeente.</p>"
     privacy.save_revision().publish()
 
     create_info_pages(apps)
     create_info_pages(apps)
 
-    assert AccessibilityPage.objects.count() == 1
+    assert AccessibilityPage.objects.count() == 2  # in Dutch and in English
     assert client.get("/toegankelijkheid/").status_code == 200
     assert "De eigen tekst van de gemeente." in client.get("/privacy/").text
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="nl")
     assert home.numchild == home.get_children().count() == 4
     assert all(problems == [] for problems in Page.find_problems())

@@ -39,8 +39,9 @@ import django
 django.setup()
 from wagtail.models import Site
 from muurkrant.models import WallPage
+wall = WallPage.objects.get(locale__language_code="nl")
 Site.objects.filter(is_default_site=True).update(
-    hostname="muurkrant.example.nl", port=443, root_page=WallPage.objects.get())
+    hostname="muurkrant.example.nl", port=443, root_page=wall)
 """
 
 
@@ -100,6 +101,12 @@ def test_a_fresh_database_has_home_wall_and_default_site(fresh_database):
         ["/home/over/", "AboutPage"],
         ["/home/privacy/", "PrivacyPage"],
         ["/home/toegankelijkheid/", "AccessibilityPage"],
+        # the English translations: the same addresses, shown to English readers
+        ["/home-en/", "HomePage"],
+        ["/home-en/muurkrant/", "WallPage"],
+        ["/home-en/over/", "AboutPage"],
+        ["/home-en/privacy/", "PrivacyPage"],
+        ["/home-en/toegankelijkheid/", "AccessibilityPage"],
     ]
     assert now["sites"] == [["localhost", 80, "/home/", True]]
 
@@ -135,6 +142,41 @@ def test_older_databases_migrate_cleanly_to_the_same_state(database, forgotten):
     assert state(database) == before
     check = django(database, "manage.py", "makemigrations", "--check", "--dry-run")
     assert "No changes detected" in check.stdout
+
+
+# A database from before the translations: English pages gone, the statement's English text
+# beside the Dutch as the old columns held it.
+BEFORE_TRANSLATIONS = """
+import django
+django.setup()
+from django.db import connection
+from wagtail.models import Page
+Page.objects.filter(locale__language_code="en").delete()
+with connection.cursor() as cursor:
+    cursor.execute("UPDATE mediahub_privacypage SET title_en = 'Our privacy', "
+                   "body_en = '<p>The editors wrote this.</p>'")
+"""
+
+ENGLISH_PRIVACY = """
+import django, json
+django.setup()
+from mediahub.models import PrivacyPage
+page = PrivacyPage.objects.get(locale__language_code="en")
+print(json.dumps([page.title, page.body, page.url_path, page.live]))
+"""
+
+
+@pytest.mark.slow
+def test_an_older_database_gets_the_english_pages_with_the_editors_english_text(
+    database, fresh_database
+):
+    django(database, "manage.py", "migrate", "muurkrant", "0014_post_search_text")
+    django(database, "-c", BEFORE_TRANSLATIONS)
+    output = migrate(database)
+    assert "Traceback" not in output
+    english = json.loads(django(database, "-c", ENGLISH_PRIVACY).stdout)
+    assert english == ["Our privacy", "<p>The editors wrote this.</p>", "/home-en/privacy/", True]
+    assert state(database)["pages"] == state(fresh_database)["pages"]
 
 
 @pytest.mark.django_db

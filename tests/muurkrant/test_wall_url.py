@@ -30,7 +30,7 @@ def rename_wall(django_capture_on_commit_callbacks):
     """As an editor does it in the admin: change the slug and publish the revision (committed)."""
 
     def rename(slug: str = "nieuws") -> WallPage:
-        wall = WallPage.objects.get()
+        wall = WallPage.objects.get(locale__language_code="nl")
         wall.slug = slug
         with django_capture_on_commit_callbacks(execute=True):
             wall.save_revision().publish()
@@ -175,7 +175,8 @@ def test_a_warm_wall_url_costs_no_query(client, posts, django_assert_num_queries
 
 
 def test_a_cold_wall_url_costs_one_query_per_request(posts, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):  # the wall page, and the site roots Wagtail caches
+    # the wall page, and the site roots Wagtail caches (the sites, then their root's translations)
+    with django_assert_max_num_queries(3):
         for post in posts.values():
             post.get_absolute_url()
 
