@@ -149,7 +149,7 @@ def test_an_expired_lease_can_be_taken_again(partner):
 
 
 def test_fetch_history_is_bounded(http_server, partner):
-    http_server.route("/feed", status=304)
+    http_server.route("/feed", status=500)
     source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     for _ in range(HISTORY + 5):
         refresh(source)
