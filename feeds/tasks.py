@@ -104,15 +104,11 @@ def poll() -> int:
         if batch:
             token = _lease(batch, now)
             leased = Source.objects.filter(pk__in=batch, lease_until=token).order_by()
-            for source_id in leased.values_list("id", flat=True):
-                async_task(
-                    "feeds.tasks.fetch_leased",
-                    source_id,
-                    token.isoformat(),
-                    group="feeds",
-                    save=False,
-                )
-                enqueued += 1
+            ids = list(leased.values_list("id", flat=True))
+            size = fetches_per_task()
+            for first in range(0, len(ids), size):
+                _enqueue(ids[first : first + size], token)
+            enqueued += len(ids)
         if len(batch) < POLL_BATCH:
             return enqueued
 
@@ -122,23 +118,31 @@ def enqueue_fetch(source: Source) -> None:
     Source.objects.filter(pk=source.pk).update(next_fetch_at=timezone.now())
     token = claim(source.pk, force=True)
     if token is not None:
-        async_task(
-            "feeds.tasks.fetch_leased",
-            source.pk,
-            token.isoformat(),
-            group="feeds",
-            save=False,
-        )
+        _enqueue([source.pk], token)
 
 
-def fetch_leased(source_id: int, token: str) -> str:
-    """Task body: fetch a source if our lease still holds; a stale duplicate does nothing."""
+def fetches_per_task() -> int:
+    """How many leased sources one task fetches: as many as surely fit in the task's timeout
+    at the fetch deadline each (half of it, leaving the other half for ingesting), so the
+    queue's own cost per task is shared by a few sources."""
+    deadline = max(settings.FEEDS_FETCH_DEADLINE, 1)
+    return max(1, int(settings.Q_CLUSTER["timeout"] // (2 * deadline)))
+
+
+def _enqueue(source_ids: list[int], token: datetime) -> None:
+    async_task("feeds.tasks.fetch_leased", source_ids, token.isoformat(), group="feeds", save=False)
+
+
+def fetch_leased(source_ids: list[int], token: str) -> str:
+    """Task body: fetch the sources whose lease we still hold, one after the other; a stale
+    duplicate does nothing (sources fetched meanwhile no longer hold this lease)."""
     lease_until = datetime.fromisoformat(token)
-    leased = Source.objects.filter(pk=source_id, lease_until=lease_until)
-    source = leased.with_open_problems().order_by().first()
-    if source is None:
-        return "skipped: lease no longer held"
-    return refresh(source).line()
+    leased = Source.objects.filter(pk__in=source_ids, lease_until=lease_until)
+    sources = list(leased.with_open_problems().order_by("pk"))
+    lines = [refresh(source).line() for source in sources]
+    if len(sources) < len(source_ids):
+        lines.append(f"skipped: {len(source_ids) - len(sources)} no longer leased")
+    return "\n".join(lines)
 
 
 def refresh(source: Source) -> Outcome:

@@ -13,13 +13,14 @@ from django_q.signals import pre_enqueue
 from wagtail.models import ReferenceIndex
 
 from feeds.models import FetchLog, Source, SourceProblem
-from feeds.tasks import poll
+from feeds.tasks import fetches_per_task, poll
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
 SOURCES = 10
-# Per unchanged source: the task's lease check, the history write, the source's new state.
+# Per unchanged source: the task's lease check (shared by the sources of one task), the
+# history write, the source's new state.
 PER_SOURCE = 3
 # Per poll: the due sources, their leases, which leases are ours, and the empty end.
 PER_POLL = 4
@@ -102,7 +103,10 @@ def test_fetch_results_are_not_saved_but_failures_are(unchanged_sources):
         poll()
     finally:
         pre_enqueue.disconnect(record)
-    assert len(queued) == SOURCES
+    # A few sources a task, each source in one task.
+    batches = [task["args"][0] for task in queued]
+    assert sorted(sum(batches, [])) == sorted(source.pk for source in unchanged_sources)
+    assert len(batches) < SOURCES and max(map(len, batches)) == fetches_per_task()
     assert not Success.objects.filter(func="feeds.tasks.fetch_leased").exists()
     # The same task failing is saved, where the queue's failures are looked up.
     failed = {**queued[0], "success": False, "result": "RuntimeError", "stopped": timezone.now()}

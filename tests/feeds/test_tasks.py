@@ -137,8 +137,8 @@ def test_a_stale_or_duplicate_task_does_nothing(http_server, partner):
     http_server.route("/feed", body=rss(("1", "Een")))
     source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     token = claim(source.pk)
-    assert "new=1" in fetch_leased(source.pk, token.isoformat())
-    assert fetch_leased(source.pk, token.isoformat()).startswith("skipped")
+    assert "new=1" in fetch_leased([source.pk], token.isoformat())
+    assert fetch_leased([source.pk], token.isoformat()).startswith("skipped")
     assert len(http_server.requests_to("/feed")) == 1
 
 
