@@ -325,6 +325,8 @@ def fetch_cycle(env: dict[str, str], logs: Path) -> dict:
             time.sleep(0.1)
         fetched = _wait_done(ours, mark, deadline)
         finished, cycle_requests = time.monotonic(), server.requests
+        logs = FetchLog.objects.filter(source__partner=partner, started_at__gte=mark)
+        not_modified = logs.filter(outcome="not_modified").count()
         # The unchanged cycle: poll from here (the scheduler's pickup is measured above).
         etags = {
             int(url.rsplit("/", 1)[1].removesuffix(".xml")): etag
@@ -341,14 +343,13 @@ def fetch_cycle(env: dict[str, str], logs: Path) -> dict:
         peak_mb = memory.stop()
         stop(cluster)
         server.shutdown()
-    logs_after = FetchLog.objects.filter(source__partner=partner, started_at__gte=mark)
     complete = claimed is not None and fetched == SOURCES
     unchanged_complete = unchanged_fetched == SOURCES
     return {
         "fetch_cycle_1000_s": round(finished - claimed, 1) if complete else None,
         "fetch_cycle_sources_done": fetched,
         "fetch_cycle_requests": cycle_requests,
-        "fetch_cycle_not_modified": logs_after.filter(outcome="not_modified").count(),
+        "fetch_cycle_not_modified": not_modified,
         "schedule_pickup_s": round(claimed - marked, 1) if claimed else None,
         "unchanged_cycle_per_s": round(SOURCES / unchanged_s) if unchanged_complete else None,
         "floor_sources_per_s": round(SOURCES / floor),
