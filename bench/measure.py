@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from datetime import timedelta
+from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -244,7 +245,8 @@ class _FeedServer(ThreadingHTTPServer):
 
 
 class _FeedHandler(BaseHTTPRequestHandler):
-    """Source n answers 304 to its stored ETag unless n is a multiple of 10 (new items)."""
+    """Source n answers 304 to its stored ETag "v1" unless n is a multiple of 10 (new items,
+    ETag "v2"); those answer 304 to "v2" afterwards, so the next cycle finds nothing new."""
 
     protocol_version = "HTTP/1.1"
     server: _FeedServer
@@ -252,9 +254,10 @@ class _FeedHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requests += 1
         number = int(re.sub(r"\D", "", self.path) or 0)
-        if number % 10 and self.headers.get("If-None-Match") == '"v1"':
+        current = '"v1"' if number % 10 else '"v2"'
+        if self.headers.get("If-None-Match") == current:
             self.send_response(304)
-            self.send_header("ETag", '"v1"')
+            self.send_header("ETag", current)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -270,13 +273,33 @@ class _FeedHandler(BaseHTTPRequestHandler):
         pass
 
 
+def _floor(port: int, etags: dict[int, str]) -> float:
+    """Seconds of a bare loop making the cycle's conditional GETs, a new connection each."""
+    started = time.perf_counter()
+    for number, etag in etags.items():
+        conn = HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", f"/s/{number}.xml", headers={"If-None-Match": etag})
+        conn.getresponse().read()
+        conn.close()
+    return time.perf_counter() - started
+
+
+def _wait_done(sources, mark, deadline: float) -> int:
+    done = sources.filter(last_fetched_at__gte=mark, lease_until__isnull=True)
+    while done.count() < SOURCES and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return done.count()
+
+
 def fetch_cycle(env: dict[str, str], logs: Path) -> dict:
-    """One cycle over 1,000 sources by one real qcluster: schedule → poll → fetch tasks → done."""
+    """Two cycles over 1,000 sources by one real qcluster. The first as scheduled: schedule →
+    poll → fetch tasks → done, with 10 % of the feeds changed. The second with every feed
+    unchanged, started by poll at once, against a bare loop of the same conditional GETs."""
     from django.utils import timezone
     from django_q.models import Schedule
 
     from feeds.models import FetchLog, Source
-    from feeds.tasks import POLL_SCHEDULE
+    from feeds.tasks import POLL_SCHEDULE, poll
     from mediahub.models import Partner
 
     server = _FeedServer(("127.0.0.1", free_port()), _FeedHandler)
@@ -309,23 +332,39 @@ def fetch_cycle(env: dict[str, str], logs: Path) -> dict:
             if ours.filter(lease_until__isnull=False).exists() or done.exists():
                 claimed = time.monotonic()
             time.sleep(0.1)
-        while done.count() < SOURCES and time.monotonic() < deadline:
-            time.sleep(0.2)
-        finished = time.monotonic()
-        fetched = done.count()
+        fetched = _wait_done(ours, mark, deadline)
+        finished, cycle_requests = time.monotonic(), server.requests
+        logs = FetchLog.objects.filter(source__partner=partner, started_at__gte=mark)
+        not_modified = logs.filter(outcome="not_modified").count()
+        # The unchanged cycle: poll from here (the scheduler's pickup is measured above).
+        etags = {
+            int(url.rsplit("/", 1)[1].removesuffix(".xml")): etag
+            for url, etag in ours.values_list("url", "etag")
+        }
+        floor = min(_floor(server.server_address[1], etags) for _ in range(2))
+        unchanged_mark = timezone.now()
+        ours.update(next_fetch_at=unchanged_mark)
+        unchanged_started = time.monotonic()
+        poll()
+        unchanged_fetched = _wait_done(ours, unchanged_mark, time.monotonic() + CYCLE_LIMIT)
+        unchanged_s = time.monotonic() - unchanged_started
     finally:
         peak_mb = memory.stop()
         stop(cluster)
         server.shutdown()
-    logs_after = FetchLog.objects.filter(source__partner=partner, started_at__gte=mark)
     complete = claimed is not None and fetched == SOURCES
+    unchanged_complete = unchanged_fetched == SOURCES
     return {
         "fetch_cycle_1000_s": round(finished - claimed, 1) if complete else None,
         "fetch_cycle_sources_done": fetched,
-        "fetch_cycle_requests": server.requests,
-        "fetch_cycle_not_modified": logs_after.filter(outcome="not_modified").count(),
+        "fetch_cycle_requests": cycle_requests,
+        "fetch_cycle_not_modified": not_modified,
         "schedule_pickup_s": round(claimed - marked, 1) if claimed else None,
+        "unchanged_cycle_per_s": round(SOURCES / unchanged_s) if unchanged_complete else None,
+        "floor_sources_per_s": round(SOURCES / floor),
+        "cycle_vs_floor": round(floor / unchanged_s, 3) if unchanged_complete else None,
         "qcluster_peak_rss_mb": peak_mb,
+        "qcluster_pss_mb": memory.pss_mb,
     }
 
 

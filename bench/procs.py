@@ -51,8 +51,8 @@ def wait_for_http(url: str, timeout: float = 30) -> None:
             time.sleep(0.2)
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants, from /proc (Linux)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -61,34 +61,55 @@ def tree_rss_kib(pid: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
+    pids, todo = [], [pid]
     while todo:
         current = todo.pop()
+        pids.append(current)
         todo.extend(children.get(current, []))
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
+    return pids
+
+
+def _kib(path: str, field: str) -> int:
+    """One "Field:   123 kB" line of a /proc file; 0 once the process is gone."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory_kib(pid: int) -> tuple[int, int]:
+    """Resident and proportional memory (RSS, PSS) of a process tree. Forked workers share most
+    pages, which RSS counts once per process and PSS divides among them."""
+    pids = tree_pids(pid)
+    rss = sum(_kib(f"/proc/{p}/status", "VmRSS:") for p in pids)
+    pss = sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
+    return rss, pss
 
 
 class PeakMemory:
-    """Samples a process tree's resident memory in the background and keeps the peak."""
+    """Samples a process tree's memory in the background and keeps the peaks of RSS and PSS."""
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
-        self.peak_kib = 0
+        self.peak_rss_kib = self.peak_pss_kib = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(pid, every), daemon=True)
         self._thread.start()
 
     def _run(self, pid: int, every: float) -> None:
         while not self._stop.wait(every):
-            self.peak_kib = max(self.peak_kib, tree_rss_kib(pid))
+            rss, pss = tree_memory_kib(pid)
+            self.peak_rss_kib = max(self.peak_rss_kib, rss)
+            self.peak_pss_kib = max(self.peak_pss_kib, pss)
 
     def stop(self) -> float:
-        """Stop sampling; the peak in MB."""
+        """Stop sampling; the peak RSS in MB (the peak PSS is `pss_mb` then)."""
         self._stop.set()
         self._thread.join()
-        return round(self.peak_kib / 1024, 1)
+        return round(self.peak_rss_kib / 1024, 1)
+
+    @property
+    def pss_mb(self) -> float:
+        return round(self.peak_pss_kib / 1024, 1)

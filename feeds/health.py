@@ -87,7 +87,9 @@ def succeeded(
         _open(source, Kind.UNSTABLE_IDS, {"count": reappeared, "entries": fetched}, now)
     elif unchanged and not reappeared:
         kinds.append(Kind.UNSTABLE_IDS)  # items kept their ids this time
-    _resolve(source, kinds, now)
+    # A source read with_open_problems() knows it has none to resolve; any other may have some.
+    if getattr(source, "open_problems", True):
+        _resolve(source, kinds, now)
 
 
 def _reappeared(source: Source, new_post_ids: list[int]) -> int:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +28,20 @@ class SourceQuerySet(models.QuerySet):
             Q(lease_until__isnull=True) | Q(lease_until__lt=now)
         )
 
+    def with_open_problems(self) -> "SourceQuerySet":
+        """Each source knows whether it has open problems (`open_problems`), in the same query:
+        a healthy fetch of a healthy source then has nothing to resolve."""
+        return self.annotate(
+            open_problems=Exists(SourceProblem.objects.open().filter(source=OuterRef("pk")))
+        )
+
 
 class Source(models.Model):
     """One feed of one partner: RSS, Atom, JSON Feed, a video channel or a podcast."""
+
+    # Saved after every fetch; its only references (the partner) need no usage listing, and
+    # Wagtail's reference index would double the cost of each fetch.
+    wagtail_reference_index_ignore = True
 
     partner = models.ForeignKey(
         "mediahub.Partner",
@@ -93,7 +104,10 @@ class Source(models.Model):
 
 
 class FetchLog(models.Model):
-    """One fetch of a source, kept for a bounded history in the admin."""
+    """One fetch of a source, kept for a bounded history in the admin; unchanged (304) fetches
+    in a row share one row, which counts them and carries the latest one's time."""
+
+    wagtail_reference_index_ignore = True
 
     class Outcome(models.TextChoices):
         OK = "ok", _("New content")
@@ -109,6 +123,7 @@ class FetchLog(models.Model):
     new = models.PositiveIntegerField(_("new"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    fetches = models.PositiveIntegerField(_("fetches"), default=1)
     error = models.TextField(_("error"), blank=True)
     error_detail = models.JSONField(default=dict, blank=True, editable=False)
 

@@ -6,13 +6,14 @@ the same document twice adds nothing.
 """
 
 import logging
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task
@@ -38,6 +39,9 @@ SOURCE_STATE = [
     "deactivated_reason",
 ]  # fmt: skip
 POLL_BATCH = 500
+# The fetch, index and thumbnail tasks are queued with save=False: nobody reads their results,
+# and django-q2's monitor loads every saved result to prune them after each saved task. Their
+# failures are still saved (and logged).
 
 
 @dataclass
@@ -58,34 +62,53 @@ class Outcome:
         return text
 
 
-def claim(source_id: int, *, force: bool = False, now: datetime | None = None) -> datetime | None:
-    """Lease a source atomically; the lease's expiry is the token the fetch task must present."""
-    now = now or timezone.now()
+def _lease(source_ids: list[int], now: datetime, *, force: bool = False) -> datetime:
+    """Lease those of the sources no one else holds, in one statement; the lease's expiry is the
+    token the fetch task must present, and it also tells which sources this call leased."""
     # FEEDS_LEASE_SECONDS is longer than django-q2's timeout + retry, so a lease outlives a task
     # that is being retried; shorter where a lost worker's sources must come back sooner (tests).
-    lease_until = now + timedelta(seconds=settings.FEEDS_LEASE_SECONDS)
-    candidates = Source.objects.filter(pk=source_id, active=True).filter(
+    # The random microseconds keep two pollers starting at the same moment apart.
+    lease_until = now + timedelta(
+        seconds=settings.FEEDS_LEASE_SECONDS, microseconds=secrets.randbelow(1_000_000)
+    )
+    # The lease conditions are on the updated rows themselves, so that a concurrent poller's
+    # lease is seen (PostgreSQL re-checks them on the row it waited for).
+    candidates = Source.objects.filter(pk__in=source_ids, active=True).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
     if not force:
         candidates = candidates.filter(next_fetch_at__lte=now)
-    return lease_until if candidates.update(lease_until=lease_until) == 1 else None
+    candidates.update(lease_until=lease_until)
+    return lease_until
+
+
+def claim(source_id: int, *, force: bool = False, now: datetime | None = None) -> datetime | None:
+    """Lease one source atomically; its token, or None when it is not due or someone holds it."""
+    lease_until = _lease([source_id], now or timezone.now(), force=force)
+    leased = Source.objects.filter(pk=source_id, lease_until=lease_until).exists()
+    return lease_until if leased else None
 
 
 def poll() -> int:
-    """The every-minute schedule: lease each due source and enqueue its fetch.
+    """The every-minute schedule: lease the due sources and enqueue their fetches.
 
     Batch after batch until none is due, so a cycle covers every source however many there
-    are; a leased source is no longer due, so each batch is new work.
+    are; a leased source is no longer due, so each batch is new work. Three statements a
+    batch: the due sources, their leases, and which of them this poll leased.
     """
     enqueued = 0
     while True:
-        batch = list(Source.objects.due().values_list("id", flat=True)[:POLL_BATCH])
-        for source_id in batch:
-            token = claim(source_id)
-            if token is not None:
-                async_task("feeds.tasks.fetch_leased", source_id, token.isoformat(), group="feeds")
-                enqueued += 1
+        now = timezone.now()
+        due = Source.objects.due(now).order_by("next_fetch_at")
+        batch = list(due.values_list("id", flat=True)[:POLL_BATCH])
+        if batch:
+            token = _lease(batch, now)
+            leased = Source.objects.filter(pk__in=batch, lease_until=token).order_by()
+            ids = list(leased.values_list("id", flat=True))
+            size = fetches_per_task()
+            for first in range(0, len(ids), size):
+                _enqueue(ids[first : first + size], token)
+            enqueued += len(ids)
         if len(batch) < POLL_BATCH:
             return enqueued
 
@@ -95,16 +118,31 @@ def enqueue_fetch(source: Source) -> None:
     Source.objects.filter(pk=source.pk).update(next_fetch_at=timezone.now())
     token = claim(source.pk, force=True)
     if token is not None:
-        async_task("feeds.tasks.fetch_leased", source.pk, token.isoformat(), group="feeds")
+        _enqueue([source.pk], token)
 
 
-def fetch_leased(source_id: int, token: str) -> str:
-    """Task body: fetch a source if our lease still holds; a stale duplicate does nothing."""
+def fetches_per_task() -> int:
+    """How many leased sources one task fetches: as many as surely fit in the task's timeout
+    at the fetch deadline each (half of it, leaving the other half for ingesting), so the
+    queue's own cost per task is shared by a few sources."""
+    deadline = max(settings.FEEDS_FETCH_DEADLINE, 1)
+    return max(1, int(settings.Q_CLUSTER["timeout"] // (2 * deadline)))
+
+
+def _enqueue(source_ids: list[int], token: datetime) -> None:
+    async_task("feeds.tasks.fetch_leased", source_ids, token.isoformat(), group="feeds", save=False)
+
+
+def fetch_leased(source_ids: list[int], token: str) -> str:
+    """Task body: fetch the sources whose lease we still hold, one after the other; a stale
+    duplicate does nothing (sources fetched meanwhile no longer hold this lease)."""
     lease_until = datetime.fromisoformat(token)
-    source = Source.objects.filter(pk=source_id, lease_until=lease_until).first()
-    if source is None:
-        return "skipped: lease no longer held"
-    return refresh(source).line()
+    leased = Source.objects.filter(pk__in=source_ids, lease_until=lease_until)
+    sources = list(leased.with_open_problems().order_by("pk"))
+    lines = [refresh(source).line() for source in sources]
+    if len(sources) < len(source_ids):
+        lines.append(f"skipped: {len(source_ids) - len(sources)} no longer leased")
+    return "\n".join(lines)
 
 
 def refresh(source: Source) -> Outcome:
@@ -243,9 +281,27 @@ def _finish_log(log_row: FetchLog, outcome: Outcome) -> None:
         log_row.new = outcome.summary.new
         log_row.updated = outcome.summary.updated
         log_row.unchanged = outcome.summary.unchanged
+    if log_row.outcome == FetchLog.Outcome.NOT_MODIFIED and _repeat_unchanged(log_row):
+        return
     log_row.save()
-    stale = FetchLog.objects.filter(source=log_row.source).values_list("id", flat=True)[HISTORY:]
-    FetchLog.objects.filter(id__in=list(stale)).delete()
+    history = FetchLog.objects.filter(source=log_row.source_id)
+    history.filter(id__in=Subquery(history.values("id")[HISTORY:])).delete()
+
+
+def _repeat_unchanged(log_row: FetchLog) -> bool:
+    """Count an unchanged fetch on the source's latest row when that one is unchanged too; a
+    source answering 304 all day then adds no rows (and the row shows the latest fetch)."""
+    latest = FetchLog.objects.filter(source=log_row.source_id).values("id")[:1]
+    repeated = FetchLog.objects.filter(
+        id=Subquery(latest), outcome=FetchLog.Outcome.NOT_MODIFIED
+    ).update(
+        started_at=log_row.started_at,
+        http_status=log_row.http_status,
+        duration_ms=log_row.duration_ms,
+        bytes_read=log_row.bytes_read,
+        fetches=F("fetches") + 1,
+    )
+    return repeated == 1
 
 
 def index_posts(post_ids: list[int]) -> int:
@@ -261,13 +317,18 @@ def enqueue_indexing(post_ids: list[int]) -> None:
     """Index in the background, as Wagtail does for saves: a feed's posts are searchable
     moments after they appear, and the fetch itself stays quick."""
     for start in range(0, len(post_ids), INDEX_BATCH):
-        async_task("feeds.tasks.index_posts", post_ids[start : start + INDEX_BATCH], group="search")
+        async_task(
+            "feeds.tasks.index_posts",
+            post_ids[start : start + INDEX_BATCH],
+            group="search",
+            save=False,
+        )
 
 
 def enqueue_thumbnails(post_ids: list[int]) -> None:
     if settings.FEEDS_FETCH_THUMBNAILS:
         for post_id in post_ids:
-            async_task("feeds.tasks.download_thumbnail", post_id, group="thumbnails")
+            async_task("feeds.tasks.download_thumbnail", post_id, group="thumbnails", save=False)
 
 
 def download_thumbnail(post_id: int) -> str:

@@ -4,16 +4,24 @@ Partners type in the URLs we fetch, so every URL is hostile input: only http(s),
 credentials, only public addresses (checked again on every redirect hop, and the
 connection goes to the very address that was checked, so DNS rebinding cannot swap it),
 no proxies from the environment, bounded time and bounded size.
+
+A fetch cycle asks the same hosts again and again, mostly for a 304: connections are kept
+alive and reused within a process (`_Connections`), and one watchdog thread per process
+(`_Watchdog`) enforces every fetch's deadline.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
+import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from http.client import HTTPException
+from http.client import HTTPException, RemoteDisconnected
 from typing import Any
 from urllib.parse import urljoin
 
@@ -36,6 +44,102 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 CHUNK = 64 * 1024
 _NETWORK_ERRORS = (urllib3.exceptions.HTTPError, HTTPException, OSError, CertificateError)
+# What a kept-alive connection the server has meanwhile closed raises on its next request.
+_STALE = (RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+IDLE_PER_HOST = 2
+IDLE_MAX = 64
+
+
+class _Watchdog:
+    """One thread per process that calls each fetch's deadline callback when it is due; a timer
+    thread per fetch cost more than the whole fetch of an unchanged feed."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a forked worker starts its own
+
+    def _reset(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[list[Any]] = []  # heap of [when, order, callback or None if cancelled]
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> list[Any]:
+        """Call `callback` at monotonic time `when`; the entry returned cancels it."""
+        entry = [when, next(self._order), callback]
+        with self._wake:
+            heapq.heappush(self._due, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="fetch-watchdog")
+                self._thread.daemon = True
+                self._thread.start()
+            self._wake.notify()
+        return entry
+
+    def cancel(self, entry: list[Any]) -> None:
+        with self._wake:
+            entry[2] = None
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][2] is None:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                delay = self._due[0][0] - time.monotonic()
+                if delay > 0:
+                    self._wake.wait(delay)
+                    continue
+                callback = heapq.heappop(self._due)[2]
+            callback()
+
+
+class _Connections:
+    """Idle kept-alive connections of this process, by scheme, host name, port and address.
+
+    Hand-written rather than urllib3's pools: those resolve the name themselves when they
+    connect, where we must connect to the very address that was vetted. A connection is only
+    taken again for a target vetted now that lists its address, and for the same host name (so
+    TLS checked the certificate for this name).
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a parent's sockets are not a child's
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[str, str, int, str], list[HTTPConnection]] = {}
+
+    def take(self, target: Target) -> HTTPConnection | None:
+        """An idle connection to one of the target's vetted addresses still open, or None."""
+        with self._lock:
+            for ip in target.addresses:
+                idle = self._idle.get((target.scheme, target.host, target.port, str(ip)), [])
+                while idle:
+                    conn = idle.pop()
+                    if conn.is_connected:  # not closed by the server meanwhile
+                        return conn
+                    conn.close()
+        return None
+
+    def give_back(self, target: Target, conn: HTTPConnection) -> None:
+        """Keep a connection whose response was read to its end for the next fetch."""
+        key = (target.scheme, target.host, target.port, conn.host)  # conn.host: the address
+        with self._lock:
+            idle = self._idle.setdefault(key, [])
+            idle.append(conn)
+            if len(idle) > IDLE_PER_HOST:
+                idle.pop(0).close()
+            if sum(len(conns) for conns in self._idle.values()) > IDLE_MAX:
+                oldest = next(key for key, conns in self._idle.items() if conns)
+                self._idle[oldest].pop(0).close()
+
+
+_watchdog = _Watchdog()
+_connections = _Connections()
 
 
 @dataclass
@@ -152,7 +256,6 @@ def fetch(
         "User-Agent": str(settings.FEEDS_USER_AGENT),
         "Accept": accept,
         "Accept-Encoding": "gzip, deflate",  # exactly what urllib3 can unpack
-        "Connection": "close",
     }
     for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified)):
         if value and value.isprintable():
@@ -174,9 +277,7 @@ def fetch(
         gettext_noop("Gave up after %(seconds)s seconds: the server was too slow to answer."),
         {"seconds": f"{total:g}"},
     )
-    watchdog = threading.Timer(total, on_deadline)
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = _watchdog.call_at(start + total, on_deadline)
     seen, permanent = {url.split("#", 1)[0]}, True
     try:
         for hop in range(MAX_REDIRECTS + 1):
@@ -185,27 +286,43 @@ def fetch(
             if remaining <= 0:
                 raise FetchError(*too_slow)
             conn = resp = None
+            keep = False
             try:
-                conn = _connect(target, min(connect_to, remaining), min(read_to, remaining))
-                live.append(conn.sock)
-                if expired.is_set():
-                    raise FetchError(*too_slow)
-                conn.request(
-                    "GET",
-                    target.request_target,
-                    preload_content=False,
-                    headers={"Host": target.host_header, **headers},
-                )
-                resp = conn.getresponse()
+                for fresh in (False, True):
+                    conn = None if fresh else _connections.take(target)
+                    reused = conn is not None
+                    if conn is None:
+                        conn = _connect(target, min(connect_to, remaining), min(read_to, remaining))
+                    conn.timeout = min(read_to, remaining)  # urllib3 sets it on the socket
+                    conn.sock.settimeout(conn.timeout)
+                    live.append(conn.sock)
+                    if expired.is_set():
+                        raise FetchError(*too_slow)
+                    try:
+                        conn.request(
+                            "GET",
+                            target.request_target,
+                            preload_content=False,
+                            headers={"Host": target.host_header, **headers},
+                        )
+                        resp = conn.getresponse()
+                        break
+                    except _STALE:
+                        if not reused:
+                            raise
+                        conn.close()  # closed by the server while idle: once more, anew
                 if resp.status in REDIRECTS:
                     url = _redirect_target(url, resp, hop, seen)
                     permanent = permanent and resp.status in PERMANENT
                     continue
                 if resp.status not in (200, 304):
                     raise status_error(resp.status, resp.reason, resp.headers.get("Retry-After"))
-                content = _read_body(resp, limit) if resp.status == 200 else b""
+                content = _read_body(resp, limit) if resp.status == 200 else resp.read()
                 if expired.is_set():  # a body cut off by the watchdog may look complete
                     raise FetchError(*too_slow)
+                # Read to its end on a connection the server keeps open: the next fetch of
+                # this host may use it.
+                keep = conn.sock is not None  # http.client drops it if the server closes
                 return FetchResult(
                     status=resp.status,
                     url=url,
@@ -225,10 +342,13 @@ def fetch(
                     raise FetchError(*too_slow) from exc
                 raise network_error(exc, target.host, target.port) from exc
             finally:
-                for part in (resp, conn, *live):
-                    if part is not None:
-                        part.close()
+                if keep:
+                    _connections.give_back(target, conn)
+                else:
+                    for part in (resp, conn, *live):
+                        if part is not None:
+                            part.close()
                 live.clear()
         raise AssertionError("unreachable")  # the last hop returns or raises
     finally:
-        watchdog.cancel()
+        _watchdog.cancel(watchdog)

@@ -137,8 +137,8 @@ def test_a_stale_or_duplicate_task_does_nothing(http_server, partner):
     http_server.route("/feed", body=rss(("1", "Een")))
     source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     token = claim(source.pk)
-    assert "new=1" in fetch_leased(source.pk, token.isoformat())
-    assert fetch_leased(source.pk, token.isoformat()).startswith("skipped")
+    assert "new=1" in fetch_leased([source.pk], token.isoformat())
+    assert fetch_leased([source.pk], token.isoformat()).startswith("skipped")
     assert len(http_server.requests_to("/feed")) == 1
 
 
@@ -149,7 +149,7 @@ def test_an_expired_lease_can_be_taken_again(partner):
 
 
 def test_fetch_history_is_bounded(http_server, partner):
-    http_server.route("/feed", status=304)
+    http_server.route("/feed", status=500)
     source = SourceFactory(partner=partner, url=http_server.url("/feed"))
     for _ in range(HISTORY + 5):
         refresh(source)
