@@ -51,7 +51,7 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     ttl_minutes: int | None = None  # how often the feed says it changes
     new_post_ids: list[int] = field(default_factory=list)  # for their thumbnails
-    touched_post_ids: list[int] = field(default_factory=list)  # new or changed: to (re)index
+    touched_post_ids: list[int] = field(default_factory=list)  # new or changed
 
     def line(self) -> str:
         return f"new={self.new} updated={self.updated} unchanged={self.unchanged}"
