@@ -3,6 +3,7 @@
 Ratios are taken within one run, side by side, so that the noise of a shared machine cancels.
 """
 
+import os
 import re
 import shutil
 import statistics
@@ -20,6 +21,8 @@ from bench.data import rss_feed
 from bench.procs import ROOT, PeakMemory, free_port, start, stop, wait_for_http
 
 INGEST_ENTRIES = 10_000
+INGEST_COMMAND_ENTRIES = 1_000
+INGEST_PEAK_ENTRIES = 5_000
 STORY_ENTRIES = 1_000
 WALL_REPEATS = 15
 WALL_PAGE = 1000
@@ -44,7 +47,6 @@ def ingest() -> dict:
 
     from feeds.ingest import ingest_document
     from feeds.models import Source
-    from feeds.tasks import index_posts
     from mediahub.models import Partner
 
     document = rss_feed("ingest", range(INGEST_ENTRIES))
@@ -52,23 +54,68 @@ def ingest() -> dict:
         slug="bench-ingest", defaults={"name": "Bench ingest", "trusted": True}
     )
     bare = best_of(2, lambda: feedparser.parse(document))
-    firsts, agains, indexing = [], [], []
+    firsts, agains = [], []
     for attempt in range(2):
         source = Source.objects.create(partner=partner, url=f"https://ingest.example/{attempt}")
         started = time.perf_counter()
-        summary = ingest_document(source, document)
+        ingest_document(source, document)
         firsts.append(time.perf_counter() - started)
         agains.append(best_of(3, lambda source=source: ingest_document(source, document)))
-        # The search index is written by a queued task after the fetch (feeds.tasks.index_posts).
-        indexing.append(best_of(1, lambda ids=summary.touched_post_ids: index_posts(ids)))
     first, again = min(firsts), min(agains)
     return {
-        "index_items_per_s": round(INGEST_ENTRIES / min(indexing)),
         "ingest_items_per_s": round(INGEST_ENTRIES / first),
         "feedparser_items_per_s": round(INGEST_ENTRIES / bare),
         "ingest_ratio": round(bare / first, 3),
         "reingest_speedup": round(first / again, 1),
         "ingest_document_mb": round(len(document) / 1e6, 1),
+    }
+
+
+def ingest_command(env: dict[str, str], work: Path) -> dict:
+    """`manage.py ingest_file` as an operator runs it, process start included, against bare
+    `feedparser.parse` of the same bytes; and the command's peak memory on a larger feed.
+
+    Each run imports a feed of its own (its own seed), as a new broadcaster's would be: the
+    same articles again would measure story grouping of exact copies instead."""
+    import feedparser
+
+    from feeds.models import Source
+    from mediahub.models import Partner
+
+    partner, _ = Partner.objects.get_or_create(
+        slug="bench-ingest", defaults={"name": "Bench ingest", "trusted": True}
+    )
+
+    def run(name: str, entries: int, seed: int) -> tuple[float, float, float, float, int]:
+        """Seconds of bare feedparser and of ingest_file, wall clock then CPU, and the command's
+        peak resident memory (KiB)."""
+        document = rss_feed(f"{name}{seed}", range(entries), seed=seed)
+        path = work / f"{name}{seed}.xml"
+        path.write_bytes(document)
+        bare = best_of(2, lambda: feedparser.parse(document))
+        cpu_started = time.process_time()
+        feedparser.parse(document)
+        bare_cpu = time.process_time() - cpu_started
+        source = Source.objects.create(partner=partner, url=f"https://{name}.example/{seed}")
+        args = [sys.executable, "manage.py", "ingest_file", str(path), "--source", source.url]
+        started = time.perf_counter()
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        assert process.returncode == 0, f"ingest_file exited with {process.returncode}"
+        return bare, seconds, bare_cpu, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+    runs = [run("command", INGEST_COMMAND_ENTRIES, seed) for seed in (11, 12, 13)]
+    bare, command, *_rest = max(runs, key=lambda timed: timed[0] / timed[1])
+    # CPU time is what the load of a shared machine disturbs least.
+    bare_cpu, command_cpu = max(((r[2], r[3]) for r in runs), key=lambda cpu: cpu[0] / cpu[1])
+    peak_kib = min(run("peak", INGEST_PEAK_ENTRIES, seed)[4] for seed in (21, 22))
+    return {
+        "ingest_cmd_items_per_s": round(INGEST_COMMAND_ENTRIES / command),
+        "ingest_cmd_ratio": round(bare / command, 3),
+        "ingest_cmd_cpu_ratio": round(bare_cpu / command_cpu, 3),
+        "ingest_5000_peak_mb": round(peak_kib / 1024, 1),
     }
 
 

@@ -27,6 +27,13 @@ TABLE = [
     ("ingest_ratio", "ingest items/s ÷ bare feedparser items/s", ("min", 0.5)),
     ("reingest_speedup", "first ingest ÷ same feed again", ("min", 10)),
     (
+        "ingest_cmd_ratio",
+        "manage.py ingest_file items/s, process start included ÷ bare feedparser, 1,000 entries",
+        ("min", 0.45),
+    ),
+    ("ingest_cmd_cpu_ratio", "the same in CPU time, less disturbed by other load", None),
+    ("ingest_5000_peak_mb", "manage.py ingest_file peak memory, 5,000 entries (MB)", ("max", 150)),
+    (
         "story_grouping_share",
         "story grouping per item ÷ whole ingest per item, 20,000 posts",
         ("max", 0.3),
@@ -103,6 +110,8 @@ def main() -> int:
         import django
 
         django.setup()
+        print("ingest command…", flush=True)
+        results.update(measure.ingest_command(env, work))
         print("ingest…", flush=True)
         results.update(measure.ingest())
         print("stories…", flush=True)

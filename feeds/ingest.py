@@ -51,7 +51,7 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     ttl_minutes: int | None = None  # how often the feed says it changes
     new_post_ids: list[int] = field(default_factory=list)  # for their thumbnails
-    touched_post_ids: list[int] = field(default_factory=list)  # new or changed: to (re)index
+    touched_post_ids: list[int] = field(default_factory=list)  # new or changed
 
     def line(self) -> str:
         return f"new={self.new} updated={self.updated} unchanged={self.unchanged}"
@@ -75,11 +75,12 @@ def ingest_document(
     parsed = parse_feed(
         content, url=source.url, fetched_at=fetched_at or timezone.now(), content_type=content_type
     )
+    entries = len(parsed.entries)
     summary = ingest_entries(source, parsed.entries)
     summary.warnings = parsed.warnings
     summary.ttl_minutes = parsed.info.ttl_minutes
     _remember_feed_info(source, parsed)
-    seen = {"digest": digest, "entries": len(parsed.entries), "posts": _post_count(source)}
+    seen = {"digest": digest, "entries": entries, "posts": _post_count(source)}
     cache.set(
         key, {**seen, "warnings": summary.warnings, "ttl": summary.ttl_minutes}, DOCUMENT_MEMORY
     )
@@ -102,11 +103,17 @@ def _remember_feed_info(source: Source, parsed: ParsedFeed) -> None:
             setattr(source, name, value)
 
 
-def ingest_entries(source: Source, entries: Sequence[Entry]) -> IngestSummary:
-    """Create new posts, update changed ones (keeping their moderation), skip the rest."""
+def ingest_entries(source: Source, entries: list[Entry]) -> IngestSummary:
+    """Create new posts, update changed ones (keeping their moderation), skip the rest.
+
+    The list is emptied batch by batch, in order, so that the entries and posts of a batch
+    already stored are let go: a long feed is never held whole twice over.
+    """
     summary = IngestSummary()
-    for start in range(0, len(entries), BATCH):
-        _ingest_batch(source, entries[start : start + BATCH], summary)
+    entries.reverse()
+    while entries:
+        batch = [entries.pop() for _ in range(min(BATCH, len(entries)))]
+        _ingest_batch(source, batch, summary)
     if summary.new or summary.updated:
         posts_changed.send(  # bulk writes send no model signals
             Post, partner_ids=[source.partner_id], post_ids=summary.touched_post_ids

@@ -109,7 +109,12 @@ def parse_feed(
     entries: list[Entry] = []
     seen: set[str] = set()
     repeated = flagged = 0
-    for position, raw in enumerate(result["entries"], start=1):
+    raw_entries = result["entries"]
+    raw_entries.reverse()  # each raw entry is let go once read: a long feed is not held twice
+    position = 0
+    while raw_entries:
+        raw = raw_entries.pop()
+        position += 1
         try:
             entry = _build_entry(raw, url, info.language, fetched_at)
         except Exception as exc:  # one broken entry must not poison its neighbours

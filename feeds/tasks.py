@@ -17,7 +17,6 @@ from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task
-from wagtail.search.backends import get_search_backend
 
 from feeds import health
 from feeds.ingest import IngestSummary, ingest_document
@@ -31,7 +30,6 @@ log = logging.getLogger(__name__)
 
 POLL_SCHEDULE = "feeds.poll"
 HISTORY = 50
-INDEX_BATCH = 500
 # What one fetch may change on its source; saved in one go when the fetch is recorded.
 SOURCE_STATE = [
     "url", "last_fetched_at", "last_success_at", "error_count", "last_error", "last_error_detail",
@@ -200,7 +198,6 @@ def refresh(source: Source) -> Outcome:
             )
         source.save(update_fields=SOURCE_STATE)
     if outcome.summary:
-        enqueue_indexing(outcome.summary.touched_post_ids)
         enqueue_thumbnails(outcome.summary.new_post_ids)
     return outcome
 
@@ -302,27 +299,6 @@ def _repeat_unchanged(log_row: FetchLog) -> bool:
         fetches=F("fetches") + 1,
     )
     return repeated == 1
-
-
-def index_posts(post_ids: list[int]) -> int:
-    """Write ingested posts into the search index (bulk writes skip Wagtail's save signals)."""
-    posts = list(Post.objects.filter(pk__in=post_ids))
-    if posts:
-        with transaction.atomic():  # one commit: the database backend writes row by row
-            get_search_backend().add_bulk(Post, posts)
-    return len(posts)
-
-
-def enqueue_indexing(post_ids: list[int]) -> None:
-    """Index in the background, as Wagtail does for saves: a feed's posts are searchable
-    moments after they appear, and the fetch itself stays quick."""
-    for start in range(0, len(post_ids), INDEX_BATCH):
-        async_task(
-            "feeds.tasks.index_posts",
-            post_ids[start : start + INDEX_BATCH],
-            group="search",
-            save=False,
-        )
 
 
 def enqueue_thumbnails(post_ids: list[int]) -> None:

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import escape
@@ -24,6 +24,7 @@ from mediahub.permissions import PartnerScopedForm, ScopedInspectView, can_moder
 from muurkrant import moderation, queue, stories, takeover
 from muurkrant.models import Post
 from muurkrant.models.posts import language_choices
+from muurkrant.queries import matching_ids
 from muurkrant.video import video_from_url
 
 
@@ -101,7 +102,23 @@ class ModeratorRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ModerationQueueView(ModeratorRequiredMixin, snippet_views.IndexView):
+class PostSearchMixin:
+    """Admin listings of posts search as the wall does (muurkrant.search): a word inside a
+    compound or another form of it finds the post, among the posts the listing shows."""
+
+    is_searchable = True
+
+    def search_queryset(self, queryset: QuerySet) -> QuerySet:
+        if not self.is_searching:
+            return queryset
+        return queryset.filter(pk__in=matching_ids(self.search_query, queryset))
+
+
+class PostIndexView(PostSearchMixin, snippet_views.IndexView):
+    pass
+
+
+class ModerationQueueView(ModeratorRequiredMixin, PostSearchMixin, snippet_views.IndexView):
     """Posts awaiting a decision, oldest first, then published posts with open abuse reports."""
 
     page_title = _("Moderation queue")

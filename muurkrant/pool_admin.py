@@ -27,8 +27,8 @@ from wagtail.admin.viewsets.base import ViewSet
 from mediahub.models import Partner
 from mediahub.permissions import can_moderate, partner_ids_for
 from muurkrant import takeover
+from muurkrant.admin_views import PostSearchMixin
 from muurkrant.models import Post, Wijk
-from muurkrant.queries import matching_ids
 
 PER_PAGE = 50
 
@@ -96,7 +96,7 @@ class TakeOverColumn(Column):
         return context
 
 
-class PoolView(IndexView):
+class PoolView(PostSearchMixin, IndexView):
     """The pool's listing: newest first, searchable, filtered by partner, tag, wijk, kind, date.
 
     One page costs the same few queries however many rows it shows: partners come with their
@@ -119,21 +119,6 @@ class PoolView(IndexView):
 
     def get_base_queryset(self) -> QuerySet:
         return Post.objects.in_pool(self.request.user).select_related("partner")
-
-    def search_queryset(self, queryset: QuerySet) -> QuerySet:
-        """Search candidates are narrowed by the filters the search index knows; the pool's
-        visibility and the other filters apply to the matches afterwards."""
-        if not self.is_searching:
-            return queryset
-        candidates = Post.objects.filter(
-            status__in=[Post.Status.PUBLISHED, Post.Status.DRAFT, Post.Status.PENDING]
-        )
-        chosen = self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
-        if chosen.get("partner"):
-            candidates = candidates.filter(partner_id=chosen["partner"].pk)
-        if chosen.get("kind"):
-            candidates = candidates.filter(kind=chosen["kind"])
-        return queryset.filter(pk__in=matching_ids(self.search_query, candidates))
 
     def title_url(self, post: Post) -> str:
         """Own posts (all posts, for editors) open in the editor; others' on the wall."""

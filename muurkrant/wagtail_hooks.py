@@ -36,6 +36,7 @@ from muurkrant.admin_views import (
     ModerateView,
     ModerationQueueView,
     PostAdminForm,
+    PostIndexView,
     PostInspectView,
     RejectBulkAction,
     RejectionPanel,
@@ -93,6 +94,7 @@ class PostViewSet(PartnerScopedSnippetViewSet):
     icon = "doc-full"
     list_display = ["title", "partner", "kind", "status", "published_at", "report_count"]
     filterset_class = PostFilterSet
+    index_view_class = PostIndexView
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_class = PostInspectView

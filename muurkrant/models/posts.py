@@ -17,8 +17,6 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.fields import RichTextField
-from wagtail.search import index
-from wagtail.search.queryset import SearchableQuerySetMixin
 
 from mediahub.audio import audio_type
 from mediahub.models import TakeoverPermission
@@ -113,7 +111,7 @@ class PostTag(TaggedItemBase):
     content_object = ParentalKey("muurkrant.Post", on_delete=models.CASCADE, related_name="tagged")
 
 
-class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
+class PostQuerySet(models.QuerySet):
     def published(self) -> "PostQuerySet":
         return self.filter(status=Post.Status.PUBLISHED)
 
@@ -207,7 +205,7 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
         return self.annotate(versions_text=Subquery(others, output_field=models.TextField()))
 
 
-class Post(index.Indexed, ClusterableModel):
+class Post(ClusterableModel):
     """One item on the wall, whether typed by a partner or an editor or ingested from a feed.
 
     Not a Wagtail page: there will be hundreds of thousands of them.
@@ -354,17 +352,6 @@ class Post(index.Indexed, ClusterableModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PostQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("title", boost=3),
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.AutocompleteField("title"),
-        index.FilterField("status"),
-        index.FilterField("partner_id"),
-        index.FilterField("kind"),
-        index.FilterField("published_at"),
-    ]
 
     class Meta:
         ordering = ["-published_at", "-id"]

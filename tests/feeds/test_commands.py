@@ -1,12 +1,15 @@
 """The operator's feed commands, as run from a shell."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from wagtail.search.models import IndexEntry
 
 from feeds.models import Source
 from feeds.opml import read_opml
 from muurkrant.models import Post
+from muurkrant.queries import matching_ids
 from tests.factories import SourceFactory
 from tests.feeds.documents import FIXTURES, rss
 
@@ -86,6 +89,18 @@ def test_ingest_file_from_a_fixture(partner, capsys):
     assert "new=2 updated=0 unchanged=0" in capsys.readouterr().out
     call_command("ingest_file", str(path), "--source", str(source.pk))
     assert "new=0 updated=0 unchanged=2" in capsys.readouterr().out
+
+
+def test_ingest_file_writes_posts_searchable_once_not_into_a_second_index(partner, tmp_path):
+    """The wall, the Pool and the admin search posts by their own search text; Wagtail's search
+    index would be a second copy, written for nobody."""
+    source = SourceFactory(partner=partner, url="https://omroep.example.nl/rss", trusted=True)
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss(("1", "Fietsbrug geopend"), ("2", "Markt verplaatst")))
+    call_command("ingest_file", str(path), "--source", source.url)
+    post = Post.objects.get(identity="1")
+    assert matching_ids("brug", Post.objects.published()) == [post.pk]
+    assert not IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(Post))
 
 
 def test_ingest_file_reports_a_broken_file_and_keeps_posts(partner, tmp_path):

@@ -291,3 +291,13 @@ def test_a_new_media_file_drops_the_old_type(partner_client, partner, make_post)
     assert response.status_code == 302
     post.refresh_from_db()
     assert (post.enclosure_url, post.enclosure_type) == ("https://rtv.example/b.mp3", "")
+
+
+def test_the_posts_listing_searches_as_the_wall_does(partner_client, make_post, own_post):
+    """A word inside a Dutch compound, or another form of it, finds the post, as on the wall."""
+    bridge = make_post(title="Nieuwe fietsbrug over de haven")
+
+    for query in ("brug", "fietsers"):
+        found = partner_client.get(f"{POSTS}results/", {"q": query})
+        assert bridge.title.encode() in found.content, query
+        assert own_post.title.encode() not in found.content

@@ -200,3 +200,12 @@ def test_no_rejection_panel_on_a_post_that_was_not_rejected(english_partner_clie
     page = english_partner_client.get(f"{POSTS}edit/{post.pk}/").content.decode()
 
     assert "Rejected by the editors" not in page
+
+
+def test_the_queue_searches_as_the_wall_does(editor_client, make_post, queue):
+    bridge = make_post(title="Fietsbrug wacht op goedkeuring", status=Post.Status.PENDING)
+
+    found = editor_client.get(f"{QUEUE}results/", {"q": "brug"})
+
+    assert bridge.title.encode() in found.content
+    assert all(post.title.encode() not in found.content for post in queue)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from feeds.commands import get_source
 from feeds.ingest import ingest_document
 from feeds.parse import ParseError
-from feeds.tasks import enqueue_thumbnails, index_posts
+from feeds.tasks import enqueue_thumbnails
 
 
 class Command(BaseCommand):
@@ -25,7 +25,6 @@ class Command(BaseCommand):
             summary = ingest_document(source, content)
         except ParseError as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        index_posts(summary.touched_post_ids)  # an operator's import is searchable at once
         enqueue_thumbnails(summary.new_post_ids)
         for warning in summary.warnings:
             self.stderr.write(f"warning: {warning}")

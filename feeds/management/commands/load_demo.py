@@ -16,7 +16,6 @@ from PIL import Image, ImageDraw
 
 from feeds.ingest import ingest_document
 from feeds.models import Source
-from feeds.tasks import index_posts
 from mediahub.images import import_image
 from mediahub.models import Membership, Partner
 from mediahub.roles import EDITORS, PARTNERS, ensure_groups
@@ -232,7 +231,6 @@ class Command(BaseCommand):
                 source.url = url
                 source.save()
             summary = ingest_document(source, (DEMO_FEEDS / filename).read_bytes())
-            index_posts(summary.touched_post_ids)
             created += summary.new
         return created
 
