@@ -23,6 +23,9 @@ import unicodedata
 
 import snowballstemmer
 from django.db.models import Case, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from mediahub.sanitize import clean_text
 
@@ -30,6 +33,41 @@ from mediahub.sanitize import clean_text
 MAX_WORDS = 12
 _WORD = re.compile(r"\w+")
 _STEMMER = snowballstemmer.stemmer("dutch")
+
+# SQLite's index of the search column: FTS5 with the trigram tokenizer finds any piece of three
+# characters or more anywhere in the text, as LIKE does, without reading every row. It holds no
+# copy of the text (external content) and triggers keep it in step with every write, bulk ones
+# included. The column is already lowercase and without accents, so the index compares exactly.
+FTS_TABLE = "muurkrant_post_fts"
+TRIGRAM = 3  # the shortest piece the index finds; shorter forms are matched with LIKE
+_FTS_TRIGGERS = {
+    "muurkrant_post_fts_insert": (
+        "AFTER INSERT ON muurkrant_post BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+    ),
+    "muurkrant_post_fts_delete": (
+        "AFTER DELETE ON muurkrant_post BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END"
+    ),
+    "muurkrant_post_fts_update": (
+        "AFTER UPDATE OF search_text ON muurkrant_post "
+        "WHEN old.search_text IS NOT new.search_text BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+    ),
+}
+SQLITE_INDEX = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_text, "
+    "content='muurkrant_post', content_rowid='id', tokenize='trigram case_sensitive 1')",
+    *(f"CREATE TRIGGER IF NOT EXISTS {name} {body}" for name, body in _FTS_TRIGGERS.items()),
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+)
+DROP_SQLITE_INDEX = (
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in _FTS_TRIGGERS),
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
 
 
 def normalise(text: str) -> str:
@@ -64,14 +102,31 @@ def query_words(text: str) -> list[str]:
     return list(words)[:MAX_WORDS]
 
 
-def matches(words: list[str]) -> Q:
-    """Posts whose text holds every word, in one of its forms."""
+def matches(words: list[str], vendor: str) -> Q:
+    """Posts whose text holds every word, in one of its forms.
+
+    On SQLite the words whose forms the trigram index can find are asked of it in one MATCH;
+    elsewhere, and for shorter words, each form is a ``LIKE '%form%'``.
+    """
     condition = Q()
+    indexed = []
     for word in words:
+        forms = word_forms(word)
+        if vendor == "sqlite" and min(map(len, forms)) >= TRIGRAM:
+            indexed.append(forms)
+            continue
         either = Q()
-        for form in word_forms(word):
+        for form in forms:
             either |= Q(search_text__contains=form)
         condition &= either
+    if indexed:
+        # Each form is one quoted phrase: the query language sees only text to look for.
+        phrase = " AND ".join(
+            "(" + " OR ".join('"' + form.replace('"', '""') + '"' for form in forms) + ")"
+            for forms in indexed
+        )
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        condition &= Q(pk__in=RawSQL(sql, [phrase]))
     return condition
 
 
@@ -84,3 +139,30 @@ def title_rank(words: list[str]) -> Case:
             either |= Q(title__icontains=form)
         in_title &= either
     return Case(When(in_title, then=Value(1)), default=Value(0))
+
+
+def highlight(text: str, query: str) -> SafeString:
+    """The text, escaped, with each word that holds a form of a query word in ``<mark>``.
+
+    Found as the search finds it (without accents or case), marked in the text as written.
+    """
+    forms = {form for word in query_words(query) for form in word_forms(word)}
+    # The folded text, and for each of its characters the character of `text` it came from.
+    folded, origin = "", []
+    for position, char in enumerate(text):
+        piece = normalise(char)
+        folded += piece
+        origin += [position] * len(piece)
+    found = set()
+    for form in forms:
+        start = folded.find(form)
+        while start != -1:
+            found.update(origin[start : start + len(form)])
+            start = folded.find(form, start + 1)
+    parts, done = [], 0
+    for word in _WORD.finditer(text):
+        if found.intersection(range(word.start(), word.end())):
+            parts += [escape(text[done : word.start()]), f"<mark>{escape(word.group())}</mark>"]
+            done = word.end()
+    parts.append(escape(text[done:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of the text is escaped above
