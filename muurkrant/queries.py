@@ -167,9 +167,10 @@ def matching_ids(text: str, candidates: PostQuerySet) -> list[int]:
     words = query_words(text)
     if not words:
         return []
+    vendor = connections[candidates.db].vendor
     return list(
-        candidates.filter(matches(words, connections[candidates.db].vendor))
-        .annotate(title_match=title_rank(words))
+        candidates.filter(matches(words, vendor))
+        .annotate(title_match=title_rank(words, vendor))
         .order_by("-title_match", "-published_at", "-pk")
         .values_list("pk", flat=True)[:SEARCH_LIMIT]
     )
