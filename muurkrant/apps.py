@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +14,16 @@ class MuurkrantConfig(AppConfig):
 
         from mediahub import retention
         from mediahub.caching import content_changed
-        from muurkrant import models, moderation, pagecache, queue, signals, stories, takeover
+        from muurkrant import (
+            models,
+            moderation,
+            pagecache,
+            queue,
+            search,
+            signals,
+            stories,
+            takeover,
+        )
 
         # Where the wall lives changes only with the page tree or the sites.
         for signal in (page_published, post_page_move):
@@ -48,6 +57,9 @@ class MuurkrantConfig(AppConfig):
             takeover.on_post_deleted, sender=models.Post, dispatch_uid="muurkrant.follow"
         )
         signals.posts_changed.connect(takeover.on_posts_changed, dispatch_uid="muurkrant.follow")
+        post_migrate.connect(
+            search.restore_sqlite_index, sender=self, dispatch_uid="muurkrant.search_index"
+        )
         request_started.connect(models.start_request_memo, dispatch_uid="muurkrant.request_memo")
         request_finished.connect(models.end_request_memo, dispatch_uid="muurkrant.request_memo")
         retention.register_deletion("abuse_reports", moderation.handled_reports_older_than)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from django.db import connections
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -60,6 +61,19 @@ class WallFilters:
     def query_with(self, **changes: str) -> str:
         """A query string with these filters changed (an empty value drops one)."""
         return query_string({**self.as_params(), **changes})
+
+    @property
+    def narrowed_search(self) -> bool:
+        """A search under other filters too: an empty result offers to drop either side."""
+        return bool(self.q) and len(self.active) > 1
+
+    def search_only_query(self) -> str:
+        """The query string that keeps the search and drops every other filter."""
+        return query_string({"q": self.q})
+
+    def without_search_query(self) -> str:
+        """The query string that keeps the other filters and drops the search."""
+        return self.query_with(q="")
 
 
 @dataclass
@@ -153,9 +167,10 @@ def matching_ids(text: str, candidates: PostQuerySet) -> list[int]:
     words = query_words(text)
     if not words:
         return []
+    vendor = connections[candidates.db].vendor
     return list(
-        candidates.filter(matches(words))
-        .annotate(title_match=title_rank(words))
+        candidates.filter(matches(words, vendor))
+        .annotate(title_match=title_rank(words, vendor))
         .order_by("-title_match", "-published_at", "-pk")
         .values_list("pk", flat=True)[:SEARCH_LIMIT]
     )

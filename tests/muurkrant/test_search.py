@@ -1,6 +1,8 @@
 """The wall's search as residents use it: parts of words, Dutch word forms, every word counts,
 the other filters still apply, and whatever is typed is only ever text to look for."""
 
+import re
+
 import pytest
 
 from feeds.ingest import ingest_document
@@ -172,3 +174,66 @@ def test_the_api_and_the_pool_search_alike(client, partner_client, partner, othe
     pool = partner_client.get("/admin/pool/", {"q": "fietsers"}).text
     assert "Nieuwe fietsbrug geopend" in pool
     assert "Markt dicht" not in pool
+
+
+def titles(response) -> list[str]:
+    """The cards' titles as sent, markup and all."""
+    return re.findall(r'class="card__title"><a href="[^"]*">(.*?)</a>', response.text)
+
+
+def summaries(response) -> list[str]:
+    return re.findall(r'<p class="card__summary">(.*?)</p>', response.text)
+
+
+def test_the_matched_words_are_marked_in_titles_and_summaries(client, bridge):
+    response = client.get("/muurkrant/", {"q": "fiets"})
+    assert titles(response) == ["Nieuwe <mark>fietsbrug</mark> over de haven geopend"]
+    assert summaries(response) == [
+        "<mark>Fietsers</mark> en voetgangers steken voortaan droog over."
+    ]
+
+
+def test_without_a_search_nothing_is_marked(client, bridge):
+    assert "<mark" not in client.get("/muurkrant/").text
+    assert "<mark" not in client.get("/muurkrant/", {"kind": "article"}).text
+
+
+def test_marking_keeps_a_title_text(client, make_post):
+    make_post(title='Brug <script>alert("x")</script> & "haven"')
+    response = client.get("/muurkrant/", {"q": "brug script"})
+    assert titles(response) == [
+        "<mark>Brug</mark> &lt;<mark>script</mark>&gt;alert(&quot;x&quot;)"
+        "&lt;/<mark>script</mark>&gt; &amp; &quot;haven&quot;"
+    ]
+    assert "<script>alert" not in response.text
+
+
+def test_marking_ignores_accents_and_case(client, make_post):
+    make_post(title="Bibliotheek opent TAALCAFÉ", summary="Koffie in het café, elke dinsdag.")
+    response = client.get("/muurkrant/", {"q": "cafe"})
+    assert titles(response) == ["Bibliotheek opent <mark>TAALCAFÉ</mark>"]
+    assert summaries(response) == ["Koffie in het <mark>café</mark>, elke dinsdag."]
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "expected"),
+    [
+        ("De Grootestraße", "grootestrasse", "De <mark>Grootestraße</mark>"),
+        ("Fietsers op de brug", "fietsen brug", "<mark>Fietsers</mark> op de <mark>brug</mark>"),
+        ("Korting 50% op fiets_onderdelen", "50", "Korting <mark>50</mark>% op fiets_onderdelen"),
+        ("Markt <dicht>", "", "Markt &lt;dicht&gt;"),
+    ],
+)
+def test_highlight_marks_whole_words_holding_a_form(text, query, expected):
+    from muurkrant.search import highlight
+
+    assert highlight(text, query) == expected
+
+
+def test_an_empty_result_under_several_filters_offers_to_search_all_posts(client, make_post):
+    make_post(title="Fietsbrug open", kind=Post.Kind.VIDEO)
+    response = client.get("/muurkrant/", {"q": "brug", "kind": "audio", "partner": "rtv-test"})
+    assert response.context["slice"].posts == []
+    empty = response.text.split('<p class="empty">')[1].split("</p>")[0]
+    assert 'href="/muurkrant/?q=brug"' in empty  # drops every filter, keeps the search
+    assert 'href="/muurkrant/?partner=rtv-test&amp;kind=audio"' in empty  # drops the search
