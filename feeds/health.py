@@ -18,13 +18,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django_q.models import Schedule
 from wagtail.users.models import UserProfile
 
 from feeds.models import Source, SourceProblem
 from mediahub.fetch.errors import FetchError, in_words
 from mediahub.models import Partner
 from mediahub.permissions import moderators
+from mediahub.schedules import keep_scheduled
 from muurkrant.models import Post
 
 log = logging.getLogger(__name__)
@@ -240,12 +240,5 @@ def _mail(users, problems: list[SourceProblem], partner: Partner | None) -> int:
 
 
 def ensure_schedule(**kwargs) -> None:
-    """The daily digest, created or refreshed by name so migrating twice changes nothing."""
-    Schedule.objects.update_or_create(
-        name=DIGEST_SCHEDULE,
-        defaults={
-            "func": "feeds.health.send_digests",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-    )
+    """post_migrate: the daily digest."""
+    keep_scheduled(DIGEST_SCHEDULE, "feeds.health.send_digests")

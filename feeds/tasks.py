@@ -24,6 +24,7 @@ from feeds.models import MAX_BACKOFF, MIN_INTERVAL, FetchLog, Source
 from feeds.parse import ParseError
 from mediahub.fetch import FetchError, fetch
 from mediahub.images import ImageRejected, fetch_image
+from mediahub.schedules import keep_scheduled
 from muurkrant.models import Post
 
 log = logging.getLogger(__name__)
@@ -322,13 +323,5 @@ def download_thumbnail(post_id: int) -> str:
 
 
 def ensure_schedule(**kwargs) -> None:
-    """Create or refresh the polling schedule by name, so running it twice changes nothing."""
-    Schedule.objects.update_or_create(
-        name=POLL_SCHEDULE,
-        defaults={
-            "func": "feeds.tasks.poll",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
+    """post_migrate: polling every minute."""
+    keep_scheduled(POLL_SCHEDULE, "feeds.tasks.poll", Schedule.MINUTES, minutes=1)

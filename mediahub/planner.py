@@ -6,7 +6,8 @@ told to; PostgreSQL's autovacuum does, but not for indexes a migration has only 
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django_q.models import Schedule
+
+from mediahub.schedules import keep_scheduled
 
 SCHEDULE = "mediahub.planner_statistics"
 # Rows SQLite reads per index: close enough for the planner, and quick on a large database.
@@ -28,12 +29,5 @@ def refresh_after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
 
 
 def ensure_schedule(**kwargs) -> None:
-    """The daily refresh, created or refreshed by name so migrating twice changes nothing."""
-    Schedule.objects.update_or_create(
-        name=SCHEDULE,
-        defaults={
-            "func": "mediahub.planner.refresh_statistics",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-    )
+    """post_migrate: the daily refresh."""
+    keep_scheduled(SCHEDULE, "mediahub.planner.refresh_statistics")

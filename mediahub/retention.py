@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_q.models import Schedule
+
+from mediahub.schedules import keep_scheduled
 
 SCHEDULE = "retention"
 
@@ -92,12 +93,5 @@ def purge() -> str:
 
 
 def ensure_schedule(**kwargs) -> None:
-    """The daily clean-up, created or refreshed by name so migrating twice changes nothing."""
-    Schedule.objects.update_or_create(
-        name=SCHEDULE,
-        defaults={
-            "func": "mediahub.retention.purge",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-    )
+    """post_migrate: the daily clean-up."""
+    keep_scheduled(SCHEDULE, "mediahub.retention.purge")
