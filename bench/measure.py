@@ -165,10 +165,11 @@ def uncached_client():
 def wall() -> dict:
     """Server time of the wall's first page and of page 1,000, reached by the older-cursor,
     both rendered (not from the page cache)."""
+    from mediahub.models import routed_pages
     from muurkrant.models import Post, WallPage
     from muurkrant.queries import encode_cursor
 
-    per_page = WallPage.objects.get().posts_per_page
+    per_page = routed_pages(WallPage.objects.all()).get().posts_per_page
     client = uncached_client()
     first = client.get("/muurkrant/")
     assert first.status_code == 200, first.status_code
